@@ -1,0 +1,67 @@
+/**
+ * ACL rules, derived from the patterns a user needs. Pure data: the same rules become aclfile
+ * lines (dev, airgap), ElastiCache access strings (aws) and ACL SETUSER calls (external).
+ */
+import type { ValkeyPattern } from "../catalog";
+
+/** Every service may authenticate, name its connection and run MULTI/EXEC; nothing else by default. */
+export const BASE_RULES: readonly string[] = ["-@all", "+@connection", "+@transaction"];
+
+/**
+ * Command categories each pattern needs. Rate limits are a token bucket in one Lua script
+ * (EVAL/EVALSHA); Valkey checks every key the script touches against the caller's patterns.
+ */
+export const PATTERN_RULES: Readonly<Record<ValkeyPattern, readonly string[]>> = {
+    dpop: ["+@string", "+@keyspace"],
+    stream: ["+@stream", "+@keyspace", "+@pubsub"],
+    queue: ["+@stream", "+@keyspace"],
+    cache: ["+@string", "+@hash", "+@keyspace"],
+    ratelimit: ["+@hash", "+@keyspace", "+eval", "+evalsha", "+script|load", "+script|exists"],
+};
+
+/**
+ * Applied last, so no pattern can grant them: everything @dangerous, commands that enumerate
+ * other services' keys or channels (SCAN, RANDOMKEY, DBSIZE, PUBSUB), PERSIST (a cache key
+ * must keep its TTL to stay evictable), MOVE, and, named explicitly so a category change in
+ * a future server cannot bring them back, FLUSH*, KEYS, CONFIG, DEBUG, SHUTDOWN, MODULE.
+ */
+export const DENIED_RULES: readonly string[] = [
+    "-@dangerous",
+    "-scan",
+    "-randomkey",
+    "-dbsize",
+    "-pubsub",
+    "-persist",
+    "-move",
+    "-flushall",
+    "-flushdb",
+    "-keys",
+    "-config",
+    "-debug",
+    "-shutdown",
+    "-module",
+];
+
+/** The default user: disabled, no password, no keys, no commands. */
+export const DEFAULT_USER_RULES: readonly string[] = ["resetkeys", "resetchannels", "-@all"];
+
+/** Operators: everything except wiping data and the debugging and module surfaces. */
+export const OPERATOR_RULES: readonly string[] = ["~*", "&*", "+@all", "-flushall", "-flushdb", "-debug", "-module"];
+
+/** Health checks: PING only, no keys. */
+export const PROBE_RULES: readonly string[] = ["resetkeys", "resetchannels", "-@all", "+ping"];
+
+/** Rules of a service user: its key prefixes and channels, then commands for its patterns. */
+export function serviceRules(patterns: readonly ValkeyPattern[], keyPrefixes: readonly string[], channelPrefixes: readonly string[]): string[] {
+    const commands: string[] = [];
+    for (const p of patterns) for (const r of PATTERN_RULES[p]) if (!commands.includes(r)) commands.push(r);
+    return [
+        "resetkeys",
+        "resetchannels",
+        ...keyPrefixes.map((k) => `~${k}*`),
+        ...channelPrefixes.map((c) => `&${c}*`),
+        ...BASE_RULES,
+        ...commands,
+        ...DENIED_RULES,
+    ];
+}

@@ -1,0 +1,82 @@
+/**
+ * `npm run --silent plan -- --stack <name> [--format text|json]`: evaluates the stack offline
+ * under mocks and prints its resource tree; secrets appear as "[secret]". Stable order, so two
+ * commits' plans diff cleanly.
+ */
+import { evaluateStack, Evaluation } from "./offline/evaluate";
+import { RecordedResource } from "./offline/recorder";
+import { parseArgs } from "util";
+
+export interface PlanJson {
+    readonly stack: string;
+    readonly resources: {
+        type: string;
+        name: string;
+        parent: string | null;
+        protect: boolean;
+        retainOnDelete: boolean;
+        dependsOn: readonly string[];
+        inputs: Record<string, unknown>;
+    }[];
+    readonly outputs: Record<string, unknown>;
+}
+
+/** Resources sorted by (parent chain, type, name) so unrelated edits do not reorder output. */
+export function toPlanJson(ev: Evaluation): PlanJson {
+    const resources = [...ev.resources]
+        .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type))
+        .map((r: RecordedResource) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            dependsOn: r.dependsOn,
+            inputs: r.inputs,
+        }));
+    return { stack: ev.stack, resources, outputs: ev.shownOutputs };
+}
+
+function flags(r: PlanJson["resources"][number]): string {
+    const f = [r.protect && "protect", r.retainOnDelete && "retainOnDelete", r.dependsOn.length > 0 && `dependsOn=${r.dependsOn.join(",")}`].filter(Boolean);
+    return f.length ? `  [${f.join(" ")}]` : "";
+}
+
+/** An indented tree: children under their parent, key inputs one per line. */
+export function toPlanText(plan: PlanJson): string {
+    const byParent = new Map<string | null, PlanJson["resources"]>();
+    for (const r of plan.resources) byParent.set(r.parent, [...(byParent.get(r.parent) ?? []), r]);
+    const lines = [`stack ${plan.stack}: ${plan.resources.length} resources`];
+    const walk = (parent: string | null, depth: number) => {
+        for (const r of byParent.get(parent) ?? []) {
+            const pad = "  ".repeat(depth);
+            lines.push(`${pad}+ ${r.type} ${r.name}${flags(r)}`);
+            for (const [k, v] of Object.entries(r.inputs)) {
+                if (k === "__defaults") continue;
+                lines.push(`${pad}    ${k}: ${JSON.stringify(v)}`);
+            }
+            walk(r.name, depth + 1);
+        }
+    };
+    walk(null, 0);
+    lines.push("outputs:");
+    for (const l of JSON.stringify(plan.outputs, null, 2).split("\n")) lines.push(`  ${l}`);
+    return lines.join("\n") + "\n";
+}
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({ options: { stack: { type: "string" }, format: { type: "string", default: "text" } } });
+    if (!values.stack) throw new Error("usage: npm run --silent plan -- --stack <name> [--format text|json]");
+    const plan = toPlanJson(await evaluateStack(values.stack));
+    process.stdout.write(values.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : toPlanText(plan));
+}
+
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (err: Error) => {
+            process.stderr.write(`${err.message}\n`);
+            process.exit(1);
+        },
+    );
+}
