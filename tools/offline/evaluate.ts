@@ -3,40 +3,15 @@
  * placeholder secrets), the program run under recording mocks, outputs resolved with their
  * secrecy. Used by `npm run plan`, `npm run render` and the stack tests.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { RecordedResource, Resolved, SECRET_MARK, installMocks, recordedResources, resetResources, settle, unwrap } from "./recorder";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+import { ROOT, readStackFile } from "./stack-file";
+
+export { ROOT, readStackFile };
+
 export const PROJECT = "stellaops-deps";
-
-export interface StackFile {
-    /** Config as the Pulumi runtime holds it: every value a string (JSON for non-strings). */
-    readonly config: Record<string, string>;
-    /** Keys whose values were `secure:` in the file. */
-    readonly secretKeys: string[];
-}
-
-export function stackFilePath(stack: string): string {
-    return path.join(ROOT, `Pulumi.${stack}.yaml`);
-}
-
-/** Reads Pulumi.<stack>.yaml; `secure:` values become placeholders marked secret. */
-export function readStackFile(stack: string): StackFile {
-    const file = stackFilePath(stack);
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(ROOT, file)}`);
-    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        const isSecure = !!value && typeof value === "object" && "secure" in (value as object);
-        if (isSecure) secretKeys.push(key);
-        config[key] = isSecure ? `placeholder-${key.replace(/[^a-zA-Z0-9]/g, "-")}` : typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return { config, secretKeys };
-}
 
 export interface Evaluation {
     readonly stack: string;

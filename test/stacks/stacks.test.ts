@@ -1,0 +1,94 @@
+/**
+ * Every stack, evaluated whole under mocks from its Pulumi.<stack>.yaml: plan snapshot,
+ * protection of stateful resources, secrecy, child naming, NATS absent by default, and only
+ * real dependencies in the graph.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import { Evaluation } from "../../tools/offline/evaluate";
+import { toPlanJson, toPlanText } from "../../tools/plan";
+import { STACKS, snapshotPath } from "../../tools/snapshots";
+import { assertChildNamesPrefixed, evaluateStack } from "../harness";
+
+/** Resource types that hold data: never deleted or replaced silently. */
+export const STATEFUL_TYPES = new Set([
+    "postgresql:index/database:Database",
+    "postgresql:index/schema:Schema",
+    "docker:index/volume:Volume",
+    "kubernetes:core/v1:Namespace",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:core/v1:PersistentVolumeClaim",
+    "aws:rds/instance:Instance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
+]);
+
+/** Every string value anywhere inside a value. */
+export function strings(v: unknown): string[] {
+    if (typeof v === "string") return [v];
+    if (Array.isArray(v)) return v.flatMap(strings);
+    if (v && typeof v === "object") return Object.values(v).flatMap(strings);
+    return [];
+}
+
+function at(obj: unknown, p: string): unknown {
+    return p.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], obj);
+}
+
+const evaluations = new Map<string, Evaluation>();
+
+for (const stack of STACKS) {
+    describe(`stack ${stack} (mocks)`, function () {
+        this.timeout(120000);
+        let ev: Evaluation;
+
+        before(async () => {
+            ev = await evaluateStack(stack);
+            evaluations.set(stack, ev);
+        });
+
+        it("matches its checked-in plan snapshot (npm run plan:snapshots updates it)", () => {
+            const expected = fs.existsSync(snapshotPath(stack)) ? fs.readFileSync(snapshotPath(stack), "utf8") : "<missing snapshot>";
+            assert.strictEqual(toPlanText(toPlanJson(ev)), expected);
+        });
+
+        it("protects or retains every stateful resource", () => {
+            const stateful = ev.resources.filter((r) => STATEFUL_TYPES.has(r.type));
+            assert.ok(stateful.length > 0, "a stack without stateful resources is not a dependency layer");
+            for (const r of stateful) assert.ok(r.protect || r.retainOnDelete, `${r.type} ${r.name} is neither protected nor retained`);
+        });
+
+        it("keeps every secret secret: no generated or configured secret appears in plain inputs or outputs", () => {
+            // Every secret starts as a mock RandomPassword/AccessKey result ("mock-secret-...") or a
+            // config placeholder ("placeholder-stellaops-..."); none may surface outside "[secret]".
+            assert.ok(ev.resources.some((r) => r.secretPaths.length > 0), "expected inputs sent as secrets");
+            const sentAsSecret = ev.resources.flatMap((r) => r.secretPaths.flatMap((p) => strings(at(r.rawInputs, p))));
+            assert.ok(sentAsSecret.some((s) => /mock-secret-|placeholder-stellaops/.test(s)), "the secrets must reach the resources that need them");
+            const shown = JSON.stringify(toPlanJson(ev));
+            const leak = /[^"]*(mock-secret-|placeholder-stellaops)[^"]*/.exec(shown);
+            assert.strictEqual(leak?.[0], undefined, "a secret leaks into the plan");
+        });
+
+        it("names every child after its parent", () => assertChildNamesPrefixed(ev.resources));
+
+        it("has no NATS resource, output or setting unless enabled", () => {
+            const nats = ev.resources.filter((r) => /nats/i.test(`${r.type} ${r.name}`) || strings(r.inputs).some((s) => /nats/i.test(s)));
+            assert.deepStrictEqual(nats.map((r) => r.name), []);
+            assert.ok(!/nats/i.test(JSON.stringify(ev.shownOutputs)), "no NATS output or connection setting");
+            for (const [svc, conn] of Object.entries(ev.shownOutputs.services as Record<string, { queueTransport: string }>)) {
+                assert.strictEqual(conn.queueTransport, "valkey", svc);
+            }
+        });
+
+        it("has explicit dependsOn only from clients to the servers they need", () => {
+            for (const r of ev.resources) {
+                for (const d of r.dependsOn) {
+                    const target = ev.resources.find((x) => x.name === d)!;
+                    const ok = r.type.startsWith("pulumi:providers:") || r.custom === false;
+                    assert.ok(ok && target, `${r.name} dependsOn ${d}: only providers (or components) wait on servers`);
+                }
+            }
+        });
+    });
+}

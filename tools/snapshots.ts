@@ -1,0 +1,31 @@
+/**
+ * `npm run plan:snapshots`: rewrites test/stacks/snapshots/<stack>.plan.txt for every stack, so
+ * a pull request that changes infrastructure shows the change in its diff.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { evaluateStack } from "./offline/evaluate";
+import { ROOT } from "./offline/stack-file";
+import { toPlanJson, toPlanText } from "./plan";
+
+export const STACKS = ["dev", "airgap", "aws", "external"] as const;
+export const SNAPSHOT_DIR = path.join(ROOT, "test", "stacks", "snapshots");
+export const snapshotPath = (stack: string) => path.join(SNAPSHOT_DIR, `${stack}.plan.txt`);
+
+async function main(): Promise<void> {
+    fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
+    for (const stack of STACKS) {
+        fs.writeFileSync(snapshotPath(stack), toPlanText(toPlanJson(await evaluateStack(stack))));
+        process.stdout.write(`${path.relative(ROOT, snapshotPath(stack))}\n`);
+    }
+}
+
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (err: Error) => {
+            process.stderr.write(`${err.stack}\n`);
+            process.exit(1);
+        },
+    );
+}
