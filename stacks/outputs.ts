@@ -52,6 +52,8 @@ export function secretEntries(conn: ServiceConnection): Record<string, pulumi.In
     }
     if (conn.valkey) {
         e.VALKEY_URL = conn.valkey.url;
+        e.VALKEY_CACHE_URL = conn.valkey.cacheUrl;
+        for (const [name, ttl] of Object.entries(conn.valkey.ttls)) e[`VALKEY_TTL_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = String(ttl);
         e.VALKEY_USER = conn.valkey.user;
         e.VALKEY_PASSWORD = conn.valkey.password;
         for (const [pattern, prefix] of Object.entries(conn.valkey.prefixes)) e[`VALKEY_PREFIX_${pattern.toUpperCase()}`] = prefix!;

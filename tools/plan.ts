@@ -5,6 +5,7 @@
  */
 import { evaluateStack, Evaluation } from "./offline/evaluate";
 import { RecordedResource } from "./offline/recorder";
+import { createHash } from "crypto";
 import { parseArgs } from "util";
 
 export interface PlanJson {
@@ -21,6 +22,13 @@ export interface PlanJson {
     readonly outputs: Record<string, unknown>;
 }
 
+/** A dynamic provider's serialized code is long and not reviewable: show its digest instead. */
+function showInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+    if (typeof inputs.__provider !== "string") return inputs;
+    const digest = createHash("sha256").update(inputs.__provider).digest("hex").slice(0, 16);
+    return { ...inputs, __provider: `[serialized dynamic provider, sha256:${digest}]` };
+}
+
 /** Resources sorted by (parent chain, type, name) so unrelated edits do not reorder output. */
 export function toPlanJson(ev: Evaluation): PlanJson {
     const resources = [...ev.resources]
@@ -32,7 +40,7 @@ export function toPlanJson(ev: Evaluation): PlanJson {
             protect: r.protect,
             retainOnDelete: r.retainOnDelete,
             dependsOn: r.dependsOn,
-            inputs: r.inputs,
+            inputs: showInputs(r.inputs),
         }));
     return { stack: ev.stack, resources, outputs: ev.shownOutputs };
 }

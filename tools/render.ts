@@ -8,6 +8,10 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { planPostgres } from "../components/postgres/plan";
 import { renderBootstrapSql } from "../components/postgres/sql";
+import { renderObjectStoreFiles } from "../components/objectstore/render";
+import { natsRenderFiles } from "../stacks/layers/nats";
+import { objectStorePlan } from "../stacks/layers/objectstore";
+import { valkeyRenderFiles } from "../stacks/layers/valkey";
 import { NAMESPACE, SECRET_KEYS, SecretKey, StackConfig, parseStackConfig } from "../stacks/config";
 import { readStackFile } from "./offline/stack-file";
 
@@ -37,6 +41,9 @@ export function renderStack(cfg: StackConfig): Record<string, string> {
     const pg = cfg.postgres;
     const files: Record<string, string> = {
         "postgres/bootstrap.sql": renderBootstrapSql(planPostgres(pg)),
+        ...valkeyRenderFiles(cfg),
+        ...renderObjectStoreFiles(objectStorePlan(cfg)),
+        ...natsRenderFiles(cfg),
     };
     return files;
 }

@@ -118,16 +118,18 @@ export function checkNatsOptions(opts: NatsPlanOptions, catalog: Catalog = CATAL
             add(["accounts", name], `expected no JetStream limits: ${name} owns no streams in the catalog`, limits);
         }
     }
-    if (problems.length > 0) return problems;
+    if (problems.some((p) => p.path.length === 1 && p.path[0] !== "accounts" && p.message.startsWith("expected an integer"))) return problems;
     // Explicit account limits may not add up to more than the server holds.
     const owners = accountServices(opts, catalog).filter((s) => natsSpec(s, catalog)!.streams.length > 0);
     for (const [field, server, serverKey] of [["maxMemoryMb", opts.maxMemoryStoreMb, "maxMemoryStoreMb"], ["maxFileMb", opts.maxFileStoreMb, "maxFileStoreMb"]] as const) {
         const explicit = owners.filter((s) => accounts[s]?.[field] !== undefined);
         const sum = explicit.reduce((n, s) => n + accounts[s]![field]!, 0);
         const left = owners.length - explicit.length;
-        if (sum > server || (left > 0 && Math.floor((server - sum) / left) < 1)) {
-            const last = explicit[explicit.length - 1] ?? owners[0];
-            add(["accounts", last, field], `expected account ${field} values adding up to at most ${serverKey} (${server} MiB) with at least 1 MiB for each account without one; got ${sum} MiB`, accounts[last]?.[field]);
+        if (explicit.length === 0 && left > server) {
+            add([serverKey], `expected at least ${left} MiB: 1 MiB for each of the ${left} accounts with streams`, server);
+        } else if (sum > server || (left > 0 && Math.floor((server - sum) / left) < 1)) {
+            const last = explicit[explicit.length - 1];
+            add(["accounts", last, field], `expected account ${field} values adding up to at most ${serverKey} (${server} MiB) with at least 1 MiB for each account without one (the accounts set add up to ${sum} MiB)`, accounts[last]?.[field]);
         }
     }
     return problems;

@@ -42,8 +42,14 @@ export const DENIED_RULES: readonly string[] = [
     "-module",
 ];
 
-/** The default user: disabled, no password, no keys, no commands. */
-export const DEFAULT_USER_RULES: readonly string[] = ["resetkeys", "resetchannels", "-@all"];
+/**
+ * The default user: off and without a password, so nobody can log in as it. It keeps full
+ * permissions because Redis 7 and Valkey (before the fix of valkey#3983 / redis#14541)
+ * re-check EXEC against the default user while loading the AOF: with `-@all`, every
+ * transaction in the AOF (XREADGROUP of several entries, scripts, MULTI/EXEC) is silently
+ * dropped on restart. The real-server AOF test fails without this.
+ */
+export const DEFAULT_USER_RULES: readonly string[] = ["~*", "&*", "+@all"];
 
 /** Operators: everything except wiping data and the debugging and module surfaces. */
 export const OPERATOR_RULES: readonly string[] = ["~*", "&*", "+@all", "-flushall", "-flushdb", "-debug", "-module"];

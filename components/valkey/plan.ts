@@ -5,11 +5,10 @@
  */
 import { CATALOG, Catalog, ServiceName, ValkeyPattern } from "../catalog";
 import { DEFAULT_USER_RULES, OPERATOR_RULES, PROBE_RULES, serviceRules } from "./acl";
-import { Problem, validateValkeyOptions } from "./validate";
+import { EvictionPolicy, PlanLimits, Problem, validateValkeyOptions } from "./validate";
 
 export { EVICTION_POLICIES, MIN_MAXMEMORY_MB, validateValkeyOptions } from "./validate";
 export type { EvictionPolicy, PlanLimits, Problem } from "./validate";
-import type { EvictionPolicy, PlanLimits } from "./validate";
 
 /** Key segment per pattern: `<service>:<segment>:`. */
 export const PATTERN_SEGMENT: Readonly<Record<ValkeyPattern, string>> = { dpop: "dpop", stream: "stream", queue: "queue", cache: "cache", ratelimit: "rl" };
@@ -47,6 +46,8 @@ export interface AclUser {
     /** ACL user name. */
     readonly name: string;
     readonly kind: "default" | "operator" | "probe" | "service";
+    /** The catalog service a service user belongs to. */
+    readonly service?: ServiceName;
     /** Rules after on/off and the password. */
     readonly rules: readonly string[];
 }
@@ -174,7 +175,7 @@ export function planValkey(opts: ValkeyOptions, catalog: Catalog = CATALOG, limi
             if (here.length === 0) continue;
             const keys = here.map((p) => s.prefixes[p]!);
             const channels = here.includes("stream") ? s.channels : [];
-            users.push({ name: s.user, kind: "service", rules: serviceRules(here, keys, channels) });
+            users.push({ name: s.user, kind: "service", service: s.service, rules: serviceRules(here, keys, channels) });
         }
         return { ...shape, users };
     });

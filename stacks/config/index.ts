@@ -15,7 +15,7 @@ import { valkeySection } from "./valkey";
 export const NAMESPACE = "stellaops";
 
 /** Secret keys, read only as secret Outputs. Which ones a profile requires: profile-rules.ts. */
-export const SECRET_KEYS = ["postgresAdminPassword", "valkeyAdminPassword", "objectStoreAccessKey", "objectStoreSecretKey"] as const;
+export const SECRET_KEYS = ["postgresAdminPassword", "valkeyAdminPassword", "objectStoreAccessKey", "objectStoreSecretKey", "natsTlsCert", "natsTlsKey", "valkeyTlsCert", "valkeyTlsKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const stackConfigSchema = z
@@ -80,7 +80,12 @@ export function parseStackConfig(raw: Record<string, unknown>, secretsSet: Reado
 
 /** Secrets a profile cannot generate itself: credentials of servers that already exist. */
 export function requiredSecrets(cfg: StackConfig): SecretKey[] {
-    return cfg.profile === "external" ? [...SECRET_KEYS] : [];
+    const keys: SecretKey[] = cfg.profile === "external" ? ["postgresAdminPassword", "valkeyAdminPassword", "objectStoreAccessKey", "objectStoreSecretKey"] : [];
+    // TLS material for servers the stack runs itself (dev containers, airgap StatefulSets).
+    const runsServers = cfg.profile === "dev" || cfg.profile === "airgap";
+    if (runsServers && cfg.nats.enabled && cfg.nats.tls) keys.push("natsTlsCert", "natsTlsKey");
+    if (runsServers && cfg.valkey.tls) keys.push("valkeyTlsCert", "valkeyTlsKey");
+    return keys;
 }
 
 /** Reads the `stellaops` namespace from the Pulumi runtime: the one place config is read. */

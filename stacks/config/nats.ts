@@ -44,6 +44,8 @@ export const natsSection = z
             if (nats.maxFileStoreMb === undefined) issue(["maxFileStoreMb"], "expected the JetStream file-store limit in MiB when nats.enabled is true", undefined);
             return;
         }
+        // Values that break the field rules are reported by them already.
+        if (!(nats.maxMemoryStoreMb >= 1 && nats.maxFileStoreMb >= 1)) return;
         const problems = checkNatsOptions({
             serverName: "check",
             maxMemoryStoreMb: nats.maxMemoryStoreMb,

@@ -7,7 +7,7 @@ import { z } from "zod";
 type Raw = {
     profile: "dev" | "airgap" | "aws" | "external";
     postgres: { host?: string };
-    valkey: { host?: string };
+    valkey: { host?: string; split: boolean };
     objectStore: { endpoint?: string };
     nats: { enabled: boolean; host?: string };
     images: Record<string, string>;
@@ -29,6 +29,7 @@ export function checkProfile(cfg: Raw, ctx: z.RefinementCtx): void {
         case "external":
             need(ctx, !!cfg.postgres.host, ["postgres", "host"], "expected the host of the existing PostgreSQL server (profile external)", cfg.postgres.host);
             need(ctx, !!cfg.valkey.host, ["valkey", "host"], "expected the host of the existing Valkey server (profile external)", cfg.valkey.host);
+            need(ctx, !cfg.valkey.split, ["valkey", "split"], "expected false on profile external: the existing server is one instance", cfg.valkey.split);
             need(ctx, !!cfg.objectStore.endpoint, ["objectStore", "endpoint"], "expected the URL of the existing S3 endpoint (profile external)", cfg.objectStore.endpoint);
             if (cfg.nats.enabled) need(ctx, !!cfg.nats.host, ["nats", "host"], "expected the host of the existing NATS server when NATS is enabled (profile external)", cfg.nats.host);
             break;

@@ -19,8 +19,10 @@ export interface PostgresConnection {
 }
 
 export interface ValkeyConnection {
-    /** redis(s)://host:port without credentials. */
+    /** redis(s)://host:port without credentials (streams, queues, nonces, rate limits). */
     readonly url: pulumi.Input<string>;
+    /** redis(s)://host:port of the cache instance (the same as url unless split). */
+    readonly cacheUrl: pulumi.Input<string>;
     readonly user: string;
     readonly password: pulumi.Output<string>;
     /** Key prefix per pattern the service uses. */

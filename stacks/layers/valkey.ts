@@ -9,8 +9,9 @@ import { ValkeyContainers } from "../../components/valkey/docker";
 import { ValkeyExternalUsers } from "../../components/valkey/external";
 import { ValkeyStatefulSets } from "../../components/valkey/kubernetes";
 import { InstanceKey, ValkeyPlan, planValkey } from "../../components/valkey/plan";
+import { renderValkeyFiles } from "../../components/valkey/render";
 import type { Passwords } from "../../components/valkey/credentials";
-import type { StackConfig, StackSecrets } from "../config";
+import { ConfigError, StackConfig, StackSecrets } from "../config";
 import type { Platform } from "../platform";
 import type { Endpoint, PerService, ValkeyConnection } from "./types";
 
@@ -35,26 +36,36 @@ interface Servers {
     readonly operator: boolean;
 }
 
+/** TLS material for servers the stack runs; read once `valkeyTlsCert` / `valkeyTlsKey` are among the stack's secret keys. */
+export type ValkeyTlsSecrets = { readonly valkeyTlsCert?: pulumi.Output<string>; readonly valkeyTlsKey?: pulumi.Output<string> };
+
+function tlsMaterial(cfg: StackConfig, secrets: StackSecrets & ValkeyTlsSecrets, platform: Platform): { cert: pulumi.Output<string>; key: pulumi.Output<string> } | undefined {
+    if (!cfg.valkey.tls || (platform.kind !== "dev" && platform.kind !== "airgap")) return undefined;
+    const missing = (["valkeyTlsCert", "valkeyTlsKey"] as const).filter((k) => !secrets[k]);
+    if (missing.length > 0) throw new ConfigError(missing.map((k) => `stellaops:${k}: expected a secret PEM (pulumi config set --secret stellaops:${k} < file) when stellaops:valkey.tls is true`));
+    return { cert: secrets.valkeyTlsCert!, key: secrets.valkeyTlsKey! };
+}
+
 /** Limits of a profile, checked before anything is registered. */
 function checkProfile(cfg: StackConfig, secrets: StackSecrets, platform: Platform): void {
     const v = cfg.valkey;
-    if (platform.kind === "airgap" && v.tls) {
-        throw new Error("stellaops:valkey.tls: expected false on profile airgap: the StatefulSet cannot mount a platform TLS Secret yet (see docs/valkey.md)");
-    }
-    if (platform.kind === "external") {
-        if (v.split) throw new Error("stellaops:valkey.split: expected false on profile external: the existing server is one instance");
-        if (!v.host) throw new Error("stellaops:valkey.host: expected the host of the existing Valkey server (profile external)");
-        if (!secrets.valkeyAdminPassword) throw new Error("stellaops:valkeyAdminPassword: expected a secret (pulumi config set --secret stellaops:valkeyAdminPassword ...)");
-    }
+    if (platform.kind !== "external") return;
+    const problems: string[] = [];
+    if (v.split) problems.push("stellaops:valkey.split: expected false on profile external: the existing server is one instance");
+    if (!v.host) problems.push("stellaops:valkey.host: expected the host of the existing Valkey server (profile external)");
+    if (!secrets.valkeyAdminPassword) problems.push("stellaops:valkeyAdminPassword: expected a secret (pulumi config set --secret stellaops:valkeyAdminPassword ...)");
+    if (problems.length > 0) throw new ConfigError(problems);
 }
 
-function servers(cfg: StackConfig, secrets: StackSecrets, platform: Platform, plan: ValkeyPlan): Servers {
+type Tls = ReturnType<typeof tlsMaterial>;
+
+function servers(cfg: StackConfig, secrets: StackSecrets, platform: Platform, plan: ValkeyPlan, tls: Tls): Servers {
     const v = cfg.valkey;
     switch (platform.kind) {
         case "dev": {
             const c = new ValkeyContainers(
                 "valkey",
-                { plan, image: cfg.images.valkey, networkName: platform.network.name, bindAddress: platform.bindAddress, hostPort: platform.ports.valkey, namePrefix: platform.namePrefix },
+                { plan, image: cfg.images.valkey, networkName: platform.network.name, bindAddress: platform.bindAddress, hostPort: platform.ports.valkey, namePrefix: platform.namePrefix, tls },
                 { providers: [platform.provider] },
             );
             return { endpoints: c.endpoints, passwords: c.passwords, ready: c.servers.map((s) => s.container), tls: plan.tls, operator: true };
@@ -62,7 +73,7 @@ function servers(cfg: StackConfig, secrets: StackSecrets, platform: Platform, pl
         case "airgap": {
             const s = new ValkeyStatefulSets(
                 "valkey",
-                { plan, namespace: platform.namespace, image: cfg.images.valkey, storageSize: v.storageSize, storageClass: platform.storageClass, clients: platform.clients },
+                { plan, namespace: platform.namespace, image: cfg.images.valkey, storageSize: v.storageSize, storageClass: platform.storageClass, clients: platform.clients, tls },
                 { providers: [platform.provider] },
             );
             return { endpoints: s.endpoints, passwords: s.passwords, ready: s.servers.map((x) => x.statefulSet), tls: plan.tls, operator: true };
@@ -93,10 +104,11 @@ function servers(cfg: StackConfig, secrets: StackSecrets, platform: Platform, pl
     }
 }
 
-export function deployValkey(cfg: StackConfig, secrets: StackSecrets, platform: Platform): ValkeyLayer {
+export function deployValkey(cfg: StackConfig, secrets: StackSecrets & ValkeyTlsSecrets, platform: Platform): ValkeyLayer {
     checkProfile(cfg, secrets, platform);
+    const tls = tlsMaterial(cfg, secrets, platform);
     const plan = planValkey(cfg.valkey);
-    const srv = servers(cfg, secrets, platform, plan);
+    const srv = servers(cfg, secrets, platform, plan, tls);
     const scheme = srv.tls ? "rediss" : "redis";
     const url = (key: InstanceKey): pulumi.Output<string> => {
         const e = srv.endpoints[key]!;
@@ -112,4 +124,13 @@ export function deployValkey(cfg: StackConfig, secrets: StackSecrets, platform: 
         services,
         operator: srv.operator ? { user: plan.operator, password: srv.passwords[plan.operator] } : undefined,
     };
+}
+
+/**
+ * What `npm run render` writes for Valkey: valkey/valkey.conf + valkey/users.acl (or one pair per
+ * split instance). No hashes are known offline, so every user but default is rendered off with
+ * no password; Pulumi deploys the same lines with hashes of the generated passwords.
+ */
+export function valkeyRenderFiles(cfg: StackConfig): Record<string, string> {
+    return renderValkeyFiles(planValkey(cfg.valkey));
 }

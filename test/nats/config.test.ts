@@ -1,26 +1,13 @@
 /** `stellaops:nats` config: off by default in every stack file; bad input named by key. */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import { natsServices } from "../../components/nats/plan";
 import { ConfigError, parseStackConfig, StackConfig } from "../../stacks/config";
 import { natsRenderFiles, queueTransport } from "../../stacks/layers/nats";
-import { ROOT, readStackFile } from "../../tools/offline/evaluate";
+import { ROOT } from "../../tools/offline/stack-file";
+import { stackConfig } from "../../tools/render";
 
 const stackFiles = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f));
-
-function rawOf(stack: string): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(readStackFile(stack).config)) {
-        if (!k.startsWith("stellaops:")) continue;
-        try {
-            raw[k.slice("stellaops:".length)] = JSON.parse(v);
-        } catch {
-            raw[k.slice("stellaops:".length)] = v;
-        }
-    }
-    return raw;
-}
 
 const dev = (nats: Record<string, unknown>): StackConfig => parseStackConfig({ profile: "dev", nats });
 const enabled = { enabled: true, maxMemoryStoreMb: 256, maxFileStoreMb: 4096 };
@@ -42,14 +29,12 @@ describe("nats config", () => {
         assert.strictEqual(cfg.nats.enabled, false);
         assert.strictEqual(queueTransport(cfg), "valkey");
         assert.deepStrictEqual(natsRenderFiles(cfg), {});
-        assert.ok(stackFiles.length > 0, "no stack files found");
+        let checked = 0;
         for (const file of stackFiles) {
             const stack = file.slice("Pulumi.".length, -".yaml".length);
-            const raw = rawOf(stack);
-            const secrets = new Set(readStackFile(stack).secretKeys.map((k) => k.replace(/^stellaops:/, "")) as never[]);
             let cfg: StackConfig;
             try {
-                cfg = parseStackConfig(raw, secrets);
+                cfg = stackConfig(stack);
             } catch (err) {
                 // A stack file that needs secrets it does not carry is the per-stack tests' business.
                 if (err instanceof ConfigError && err.problems.every((p) => p.includes("expected a secret"))) continue;
@@ -58,7 +43,9 @@ describe("nats config", () => {
             assert.strictEqual(cfg.nats.enabled, false, stack);
             assert.strictEqual(queueTransport(cfg), "valkey", stack);
             assert.deepStrictEqual(natsRenderFiles(cfg), {}, stack);
+            checked++;
         }
+        assert.ok(checked > 0, `no stack file checked among ${stackFiles.join(", ") || "none"}`);
     });
 
     it("switches the queue transport to nats only when enabled and chosen", () => {

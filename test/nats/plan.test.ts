@@ -103,6 +103,7 @@ describe("nats plan", () => {
         ["no accounts", { accounts: {} }, /accounts: expected at least one of scanner, scheduler, notify/],
         ["limits for a service without streams", { accounts: { notify: { maxFileMb: 10 } } }, /accounts.notify: expected no JetStream limits/],
         ["account limits above the server's", { accounts: { scanner: { maxFileMb: 3000 }, scheduler: { maxFileMb: 2000 } } }, /accounts.scheduler.maxFileMb: expected account maxFileMb values adding up to at most maxFileStoreMb \(4096 MiB\)/],
+        ["less than 1 MiB per account", { maxMemoryStoreMb: 1 }, /maxMemoryStoreMb: expected at least 2 MiB: 1 MiB for each of the 2 accounts with streams/],
         ["nothing left for the others", { accounts: { scanner: { maxMemoryMb: 256 }, scheduler: {} } }, /accounts.scanner.maxMemoryMb: expected .* at least 1 MiB for each account without one/],
     ];
     for (const [what, opts, message] of bad) {

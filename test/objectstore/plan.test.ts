@@ -3,7 +3,7 @@
  * from the catalog's bucket uses, so adding a service or a purpose changes them with it.
  */
 import * as assert from "assert";
-import { BUCKET_PURPOSES, CATALOG, Catalog, ServiceName } from "../../components/catalog";
+import { BUCKET_PURPOSES, CATALOG, Catalog } from "../../components/catalog";
 import { bucketNameProblem } from "../../components/objectstore/bucket-name";
 import { layoutFor, ObjectStoreOptions, planObjectStore } from "../../components/objectstore/plan";
 import { READ_ACTIONS, servicePolicy, WRITE_ACTIONS } from "../../components/objectstore/policy";
@@ -70,8 +70,12 @@ describe("objectstore plan", () => {
     }
 
     it("follows the catalog: a new service's use appears in the grants", () => {
-        const catalog: Catalog = { ...CATALOG, services: [...CATALOG.services, { name: "gateway" as ServiceName, title: "X", valkey: [], buckets: [{ purpose: "sboms", access: "readonly" }] }] };
+        const catalog: Catalog = {
+            ...CATALOG,
+            services: CATALOG.services.map((s) => (s.name === "gateway" ? { ...s, buckets: [{ purpose: "sboms" as const, access: "readonly" as const }] } : s)),
+        };
         const plan = planObjectStore(base, catalog);
+        assert.ok(plan.services.some((s) => s.service === "gateway"));
         assert.deepStrictEqual(plan.buckets.flatMap((b) => b.grants.map((g) => `${g.service}:${g.purpose}:${g.access}`)).sort(), catalogUses(catalog));
     });
 

@@ -81,13 +81,28 @@ for (const stack of STACKS) {
             }
         });
 
-        it("has explicit dependsOn only from clients to the servers they need", () => {
+        it("has explicit dependsOn only where an order is real: providers wait on servers, siblings on siblings", () => {
+            const byName = new Map(ev.resources.map((r) => [r.name, r]));
             for (const r of ev.resources) {
                 for (const d of r.dependsOn) {
-                    const target = ev.resources.find((x) => x.name === d)!;
-                    const ok = r.type.startsWith("pulumi:providers:") || r.custom === false;
-                    assert.ok(ok && target, `${r.name} dependsOn ${d}: only providers (or components) wait on servers`);
+                    const target = byName.get(d);
+                    assert.ok(target, `${r.name} dependsOn unknown ${d}`);
+                    const providerWaitsOnServer = r.type.startsWith("pulumi:providers:");
+                    const withinOneComponent = r.parent !== null && r.parent === target.parent;
+                    assert.ok(providerWaitsOnServer || withinOneComponent, `${r.name} dependsOn ${d}: crosses components without being a provider`);
                 }
+            }
+        });
+
+        it("does not chain one service's resources on another's", () => {
+            const services = ["authority", "scanner", "concelier", "excititor", "scheduler", "notify", "policy", "orchestrator", "gateway"];
+            // The first name segment that is a service names the owner ("...-policy" may be a suffix).
+            const owner = (name: string) => name.split("-").find((seg) => services.includes(seg));
+            for (const r of ev.resources) {
+                const mine = owner(r.name);
+                if (!mine) continue;
+                const foreign = r.dependencies.filter((d) => owner(d) && owner(d) !== mine);
+                assert.deepStrictEqual(foreign, [], `${r.name} depends on another service's resources`);
             }
         });
     });

@@ -1,0 +1,41 @@
+/**
+ * Generated passwords for the plan's users, and the aclfile built from them. The aclfile holds
+ * only SHA-256 hashes, computed inside `apply`, and stays a secret Output all the same.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { InstancePlan, ValkeyPlan } from "./plan";
+import { renderAclFile, sha256Hex } from "./render";
+
+/** User name to password (secret). */
+export type Passwords = Readonly<Record<string, pulumi.Output<string>>>;
+
+/**
+ * One RandomPassword per user that logs in, children of `parent` named `${name}-password-<key>`.
+ * Alphanumeric, 32 characters: safe in URLs and within ElastiCache's 16-128 character rule.
+ */
+export function createPasswords(name: string, plan: ValkeyPlan, parent: pulumi.Resource): Passwords {
+    const out: Record<string, pulumi.Output<string>> = {};
+    for (const u of plan.passwordUsers) {
+        const pw = new random.RandomPassword(`${name}-password-${u.key}`, { length: 32, special: false }, { parent });
+        out[u.name] = pulumi.secret(pw.result);
+    }
+    return out;
+}
+
+/** SHA-256 hashes of the given users' passwords, keyed by user name (secret). */
+export function passwordHashes(passwords: Passwords, users: readonly string[]): pulumi.Output<Record<string, string>> {
+    const picked: Record<string, pulumi.Output<string>> = {};
+    for (const u of users) {
+        const pw = passwords[u];
+        if (!pw) throw new Error(`no password generated for Valkey user ${u}`);
+        picked[u] = pw;
+    }
+    return pulumi.secret(pulumi.all(picked).apply((pws) => Object.fromEntries(Object.entries(pws).map(([u, pw]) => [u, sha256Hex(pw)]))));
+}
+
+/** The instance's aclfile with every user on and hashed (secret). */
+export function aclFile(instance: InstancePlan, passwords: Passwords): pulumi.Output<string> {
+    const users = instance.users.filter((u) => u.kind !== "default").map((u) => u.name);
+    return pulumi.secret(passwordHashes(passwords, users).apply((hashes) => renderAclFile(instance, hashes)));
+}
