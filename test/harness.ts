@@ -5,9 +5,25 @@
 import * as assert from "assert";
 import { RecordedResource, recordedResources, resetResources, settle, unwrap } from "../tools/offline/recorder";
 
-export { evaluateStack } from "../tools/offline/evaluate";
+import { EvaluateOptions, Evaluation, evaluateStack as evaluate } from "../tools/offline/evaluate";
 export { resetResources, settle, unwrap };
 export type { RecordedResource };
+
+const evaluations = new Map<string, Promise<Evaluation>>();
+
+/**
+ * Evaluates a whole stack under mocks. Successful evaluations are shared between tests (they are
+ * read-only snapshots); failures are not cached, so each test sees its own error and recording.
+ */
+export function evaluateStack(stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
+    const key = JSON.stringify([stack, opts]);
+    const hit = evaluations.get(key);
+    if (hit) return hit;
+    const run = evaluate(stack, opts);
+    evaluations.set(key, run);
+    run.catch(() => evaluations.delete(key));
+    return run;
+}
 
 /** Resolves an Output to its value (fails if unknown). */
 export async function value<T>(output: unknown): Promise<T> {
@@ -44,4 +60,12 @@ export function assertChildNamesPrefixed(all: readonly RecordedResource[]): void
     for (const r of all) {
         if (r.parent) assert.ok(r.name.startsWith(`${r.parent}-`) || r.name === r.parent, `${r.type} ${r.name} does not start with its parent's name ${r.parent}`);
     }
+}
+
+/** Every string value anywhere inside a value (inputs, outputs). */
+export function strings(v: unknown): string[] {
+    if (typeof v === "string") return [v];
+    if (Array.isArray(v)) return v.flatMap(strings);
+    if (v && typeof v === "object") return Object.values(v).flatMap(strings);
+    return [];
 }

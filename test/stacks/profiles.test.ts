@@ -5,8 +5,7 @@
 import * as assert from "assert";
 import { SCHEMAS, SERVICE_NAMES } from "../../components/catalog";
 import { Evaluation } from "../../tools/offline/evaluate";
-import { byType, evaluateStack } from "../harness";
-import { strings } from "./stacks.test";
+import { byType, evaluateStack, strings } from "../harness";
 
 const count = (ev: Evaluation, type: string) => byType(ev.resources, type).length;
 const NATS_ON = { enabled: true, maxMemoryStoreMb: 256, maxFileStoreMb: 4096, queueTransport: "nats" };

@@ -5,32 +5,12 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import { STATEFUL_TYPES } from "../../policy/stateful";
 import { Evaluation } from "../../tools/offline/evaluate";
 import { toPlanJson, toPlanText } from "../../tools/plan";
 import { STACKS, snapshotPath } from "../../tools/snapshots";
-import { assertChildNamesPrefixed, evaluateStack } from "../harness";
+import { assertChildNamesPrefixed, evaluateStack, strings } from "../harness";
 
-/** Resource types that hold data: never deleted or replaced silently. */
-export const STATEFUL_TYPES = new Set([
-    "postgresql:index/database:Database",
-    "postgresql:index/schema:Schema",
-    "docker:index/volume:Volume",
-    "kubernetes:core/v1:Namespace",
-    "kubernetes:apps/v1:StatefulSet",
-    "kubernetes:core/v1:PersistentVolumeClaim",
-    "aws:rds/instance:Instance",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
-    "aws:s3/bucket:Bucket",
-    "aws:s3/bucketV2:BucketV2",
-]);
-
-/** Every string value anywhere inside a value. */
-export function strings(v: unknown): string[] {
-    if (typeof v === "string") return [v];
-    if (Array.isArray(v)) return v.flatMap(strings);
-    if (v && typeof v === "object") return Object.values(v).flatMap(strings);
-    return [];
-}
 
 function at(obj: unknown, p: string): unknown {
     return p.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], obj);

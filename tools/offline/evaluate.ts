@@ -44,6 +44,10 @@ export async function evaluateStack(stack: string, opts: EvaluateOptions = {}): 
     // Loaded lazily so the mocks are in place before any Pulumi module-level code runs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program: () => Promise<Record<string, unknown>> = require(path.join(ROOT, "stacks", "index"));
+    // The Pulumi SDK formats a stack trace for every promise it creates (leak diagnostics), and
+    // ts-node's source-map support makes each one costly; an offline plan never prints them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
         const outputs = await program();
         const shownOutputs = (await showDeep(outputs)) as Record<string, unknown>;
@@ -52,6 +56,8 @@ export async function evaluateStack(stack: string, opts: EvaluateOptions = {}): 
     } catch (err) {
         await settle();
         throw err;
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
     }
 }
 
