@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { AwsNetworkArgs } from "../components/aws/security-group";
 import type { StackConfig } from "./config";
 
 export interface DockerPlatform {
@@ -43,6 +44,11 @@ export interface AwsPlatform {
 
 export interface ExternalPlatform {
     readonly kind: "external";
+}
+
+/** The network part of the aws platform, as the AWS components take it. */
+export function awsNetwork(p: AwsPlatform): AwsNetworkArgs {
+    return { vpcId: p.vpcId, subnetIds: p.subnetIds, allowedCidrs: p.allowedCidrs, allowedSecurityGroupIds: p.allowedSecurityGroupIds, kmsKeyArn: p.kmsKeyArn };
 }
 
 export type Platform = DockerPlatform | KubernetesPlatform | AwsPlatform | ExternalPlatform;

@@ -5,14 +5,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-export interface ClientSecurityGroupArgs {
+/** Where a managed service lives and who may reach it (shared by RDS and ElastiCache). */
+export interface AwsNetworkArgs {
+    readonly vpcId: string;
+    /** Private subnets for the subnet group. */
+    readonly subnetIds: readonly string[];
+    /** CIDR blocks of the StellaOps services. */
+    readonly allowedCidrs: readonly string[];
+    /** Security groups of the StellaOps services. */
+    readonly allowedSecurityGroupIds: readonly string[];
+    /** Customer-managed KMS key for encryption at rest; AWS-managed when unset. */
+    readonly kmsKeyArn?: string;
+}
+
+export interface ClientSecurityGroupArgs extends Pick<AwsNetworkArgs, "vpcId" | "allowedCidrs" | "allowedSecurityGroupIds"> {
     /** Physical name of the group. */
     readonly groupName: string;
     readonly description: string;
-    readonly vpcId: string;
     readonly port: number;
-    readonly allowedCidrs: readonly string[];
-    readonly allowedSecurityGroupIds: readonly string[];
 }
 
 /** Creates the group as a child of `parent`, named `${parentName}-sg`. */

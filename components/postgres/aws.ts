@@ -4,11 +4,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { clientSecurityGroup } from "../aws/security-group";
+import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
 
 export const RDS_POSTGRES_TYPE = "stellaops:postgres:RdsPostgres";
 
-export interface RdsPostgresArgs {
+export interface RdsPostgresArgs extends AwsNetworkArgs {
     /** RDS identifier (physical name). */
     readonly identifier: string;
     /** Major version, e.g. "17". */
@@ -18,12 +18,6 @@ export interface RdsPostgresArgs {
     readonly storageGb: number;
     readonly multiAz: boolean;
     readonly backupRetentionDays: number;
-    readonly vpcId: string;
-    readonly subnetIds: readonly string[];
-    readonly allowedCidrs: readonly string[];
-    readonly allowedSecurityGroupIds: readonly string[];
-    /** Customer-managed KMS key; AWS-managed key when unset. */
-    readonly kmsKeyArn?: string;
 }
 
 export class RdsPostgres extends pulumi.ComponentResource {
@@ -36,7 +30,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
 
     constructor(name: string, args: RdsPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super(RDS_POSTGRES_TYPE, name, {}, opts);
-        const sg = clientSecurityGroup(name, { groupName: `${args.identifier}-postgres`, description: "StellaOps PostgreSQL clients", vpcId: args.vpcId, port: 5432, allowedCidrs: args.allowedCidrs, allowedSecurityGroupIds: args.allowedSecurityGroupIds }, this);
+        const sg = clientSecurityGroup(name, { ...args, groupName: `${args.identifier}-postgres`, description: "StellaOps PostgreSQL clients", port: 5432 }, this);
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { name: args.identifier, subnetIds: [...args.subnetIds] }, { parent: this });
         const params = new aws.rds.ParameterGroup(
             `${name}-params`,

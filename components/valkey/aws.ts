@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { clientSecurityGroup } from "../aws/security-group";
+import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
 import { Passwords, createPasswords } from "./credentials";
 import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
 
@@ -28,7 +28,7 @@ export function accessString(on: boolean, rules: readonly string[]): string {
     return [on ? "on" : "off", ...kept].join(" ");
 }
 
-export interface ValkeyElastiCacheArgs {
+export interface ValkeyElastiCacheArgs extends AwsNetworkArgs {
     /** The Valkey plan (instances, users). */
     readonly plan: ValkeyPlan;
     /** Prefix of every physical name (replication groups, users, groups). */
@@ -37,12 +37,6 @@ export interface ValkeyElastiCacheArgs {
     readonly nodeType: string;
     /** Read replicas per instance; with one or more, Multi-AZ failover is on. */
     readonly replicas: number;
-    readonly vpcId: string;
-    readonly subnetIds: readonly string[];
-    readonly allowedCidrs: readonly string[];
-    readonly allowedSecurityGroupIds: readonly string[];
-    /** Customer-managed KMS key for at-rest encryption; AWS-managed when unset. */
-    readonly kmsKeyArn?: string;
 }
 
 /** Where clients reach one instance (TLS required). */
@@ -68,7 +62,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource {
         // No probe user: ElastiCache runs its own health checks.
         this.passwords = createPasswords(name, { ...plan, passwordUsers: plan.passwordUsers.filter((u) => u.name !== plan.probe) }, this);
 
-        const sg = clientSecurityGroup(name, { groupName: `${prefix}-valkey`, description: "StellaOps Valkey clients", vpcId: args.vpcId, port: VALKEY_PORT, allowedCidrs: args.allowedCidrs, allowedSecurityGroupIds: args.allowedSecurityGroupIds }, this);
+        const sg = clientSecurityGroup(name, { ...args, groupName: `${prefix}-valkey`, description: "StellaOps Valkey clients", port: VALKEY_PORT }, this);
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { name: `${prefix}-valkey`, subnetIds: [...args.subnetIds] }, { parent: this });
 
         // AWS requires a user named `default` in every group: this one is off and can do nothing.

@@ -11,7 +11,7 @@ import { RdsPostgres } from "../../components/postgres/aws";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
 import { mebibytes } from "../config/rules";
 import type { StackConfig, StackSecrets } from "../config";
-import type { Platform } from "../platform";
+import { awsNetwork, Platform } from "../platform";
 import type { Endpoint, PerService, PostgresConnection } from "./types";
 
 interface Server {
@@ -62,11 +62,7 @@ function server(cfg: StackConfig, secrets: StackSecrets, platform: Platform): Se
                     storageGb: Math.ceil(mebibytes(pg.storageSize) / 1024),
                     multiAz: pg.multiAz,
                     backupRetentionDays: pg.backupRetentionDays,
-                    vpcId: platform.vpcId,
-                    subnetIds: platform.subnetIds,
-                    allowedCidrs: platform.allowedCidrs,
-                    allowedSecurityGroupIds: platform.allowedSecurityGroupIds,
-                    kmsKeyArn: platform.kmsKeyArn,
+                    ...awsNetwork(platform),
                 },
                 { providers: [platform.provider] },
             );

@@ -12,7 +12,7 @@ import { InstanceKey, ValkeyPlan, planValkey } from "../../components/valkey/pla
 import { renderValkeyFiles } from "../../components/valkey/render";
 import type { Passwords } from "../../components/valkey/credentials";
 import { ConfigError, StackConfig, StackSecrets } from "../config";
-import type { Platform } from "../platform";
+import { awsNetwork, Platform } from "../platform";
 import type { Endpoint, PerService, ValkeyConnection } from "./types";
 
 export interface ValkeyServiceConnection extends ValkeyConnection {
@@ -86,11 +86,7 @@ function servers(cfg: StackConfig, secrets: StackSecrets, platform: Platform, pl
                     namePrefix: platform.namePrefix,
                     nodeType: v.nodeType,
                     replicas: v.replicas,
-                    vpcId: platform.vpcId,
-                    subnetIds: platform.subnetIds,
-                    allowedCidrs: platform.allowedCidrs,
-                    allowedSecurityGroupIds: platform.allowedSecurityGroupIds,
-                    kmsKeyArn: platform.kmsKeyArn,
+                    ...awsNetwork(platform),
                 },
                 { providers: [platform.provider] },
             );

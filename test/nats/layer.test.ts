@@ -4,8 +4,6 @@
  * external accounts for the operator; aws and bad input refused before anything is registered.
  */
 import * as assert from "assert";
-import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { secretNatsConf } from "../../components/nats/credentials";
 import { NATS_CONTAINER_TYPE, NATS_CONF_PATH } from "../../components/nats/docker";
@@ -13,33 +11,16 @@ import { NATS_STATEFULSET_TYPE } from "../../components/nats/kubernetes";
 import { NATS_HEALTH_PATH, natsServices, natsUsers, planNats } from "../../components/nats/plan";
 import { ConfigError, parseStackConfig, StackConfig, StackSecrets } from "../../stacks/config";
 import { deployNats, natsPlan } from "../../stacks/layers/nats";
-import type { DockerPlatform, KubernetesPlatform, Platform } from "../../stacks/platform";
+import type { DockerPlatform, Platform } from "../../stacks/platform";
+import { TYPES, airgapPlatform, devPlatform as sharedDevPlatform } from "../support/platforms";
 import { assertChildNamesPrefixed, byType, isSecret, RecordedResource, resetResources, resources, value } from "../harness";
 
-const T = {
-    password: "random:index/randomPassword:RandomPassword",
-    container: "docker:index/container:Container",
-    volume: "docker:index/volume:Volume",
-    statefulSet: "kubernetes:apps/v1:StatefulSet",
-    secret: "kubernetes:core/v1:Secret",
-    configMap: "kubernetes:core/v1:ConfigMap",
-    service: "kubernetes:core/v1:Service",
-};
+const T = TYPES;
 const NATS = { enabled: true, maxMemoryStoreMb: 256, maxFileStoreMb: 4096, storageSize: "8Gi" };
 const defaultPlan = planNats({ serverName: "x", maxMemoryStoreMb: NATS.maxMemoryStoreMb, maxFileStoreMb: NATS.maxFileStoreMb, tls: false });
 const users = natsUsers(defaultPlan).map((u) => u.user);
 
-async function devPlatform(): Promise<DockerPlatform> {
-    const provider = new docker.Provider("docker", {});
-    const network = new docker.Network("docker-network", { name: "stellaops-deps" }, { provider });
-    return { kind: "dev", provider, network, bindAddress: "127.0.0.1", ports: { postgres: 5432, valkey: 6379, rustfs: 8080, nats: 14222 }, namePrefix: "stellaops" };
-}
-
-function airgapPlatform(): KubernetesPlatform {
-    const provider = new k8s.Provider("k8s", {});
-    const clients = { podLabel: { key: "app.kubernetes.io/part-of", value: "stellaops" }, namespaces: ["stellaops"] };
-    return { kind: "airgap", provider, namespace: pulumi.output("stellaops-deps"), clients, servicesNamespace: "stellaops" };
-}
+const devPlatform = async (): Promise<DockerPlatform> => sharedDevPlatform({ nats: 14222 });
 
 /** Runs the layer with the platform's own resources left out of the recording. */
 async function run(cfg: StackConfig, platform: Platform, secrets: StackSecrets = {}) {

@@ -2,22 +2,14 @@
  * Platforms built the way stacks/platform.ts builds them, and a runner that records only what
  * the Valkey layer registers.
  */
-import * as aws from "@pulumi/aws";
-import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { SecretKey, StackConfig, StackSecrets, parseStackConfig } from "../../stacks/config";
 import { ValkeyTlsSecrets, deployValkey } from "../../stacks/layers/valkey";
-import type { AwsPlatform, DockerPlatform, KubernetesPlatform, Platform } from "../../stacks/platform";
+import type { DockerPlatform, KubernetesPlatform, Platform } from "../../stacks/platform";
+import { TYPES, airgapPlatform as sharedAirgapPlatform, awsPlatform, devPlatform as sharedDevPlatform } from "../support/platforms";
 import { RecordedResource, resetResources, resources } from "../harness";
 
 export const T = {
-    password: "random:index/randomPassword:RandomPassword",
-    container: "docker:index/container:Container",
-    volume: "docker:index/volume:Volume",
-    statefulSet: "kubernetes:apps/v1:StatefulSet",
-    secret: "kubernetes:core/v1:Secret",
-    configMap: "kubernetes:core/v1:ConfigMap",
+    ...TYPES,
     replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     ecUser: "aws:elasticache/user:User",
     ecUserGroup: "aws:elasticache/userGroup:UserGroup",
@@ -30,31 +22,11 @@ export const T = {
 /** What RandomPassword `name` resolves to under the mocks (tools/offline/mock-state.ts). */
 export const mockPassword = (resourceName: string) => `mock-secret-${resourceName}`;
 
-export function devPlatform(ports = { postgres: 5432, valkey: 16379, rustfs: 8080, nats: 4222 }): DockerPlatform {
-    const provider = new docker.Provider("docker", {});
-    const network = new docker.Network("docker-network", { name: "stellaops-deps" }, { provider });
-    return { kind: "dev", provider, network, bindAddress: "127.0.0.1", ports, namePrefix: "stellaops" };
-}
+/** Valkey tests publish on a port of their own so a dev default never collides. */
+export const devPlatform = (): DockerPlatform => sharedDevPlatform({ valkey: 16379 });
+export const airgapPlatform = (): KubernetesPlatform => sharedAirgapPlatform("fast");
+export { awsPlatform };
 
-export function airgapPlatform(): KubernetesPlatform {
-    const provider = new k8s.Provider("k8s", {});
-    const clients = { podLabel: { key: "app.kubernetes.io/part-of", value: "stellaops" }, namespaces: ["stellaops"] };
-    return { kind: "airgap", provider, namespace: pulumi.output("stellaops-deps"), storageClass: "fast", clients, servicesNamespace: "stellaops" };
-}
-
-export function awsPlatform(namePrefix = "stellaops"): AwsPlatform {
-    const provider = new aws.Provider("aws", { region: "eu-west-1" });
-    return {
-        kind: "aws",
-        provider,
-        region: "eu-west-1",
-        vpcId: "vpc-0123456789abcdef0",
-        subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-        allowedCidrs: [],
-        allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
-        namePrefix,
-    };
-}
 
 /** Stack config for a profile with a `stellaops:valkey` section. */
 export function config(profile: StackConfig["profile"], valkey: object = {}, extra: object = {}): StackConfig {
