@@ -7,6 +7,7 @@ import { evaluateStack, Evaluation } from "./offline/evaluate";
 import { RecordedResource } from "./offline/recorder";
 import { createHash } from "crypto";
 import { parseArgs } from "util";
+import { runCli } from "./offline/cli";
 
 export interface PlanJson {
     readonly stack: string;
@@ -72,19 +73,11 @@ export function toPlanText(plan: PlanJson): string {
     return lines.join("\n") + "\n";
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<string> {
     const { values } = parseArgs({ options: { stack: { type: "string" }, format: { type: "string", default: "text" } } });
     if (!values.stack) throw new Error("usage: npm run --silent plan -- --stack <name> [--format text|json]");
     const plan = toPlanJson(await evaluateStack(values.stack));
-    process.stdout.write(values.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : toPlanText(plan));
+    return values.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : toPlanText(plan);
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: Error) => {
-            process.stderr.write(`${err.message}\n`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runCli(main);

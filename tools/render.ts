@@ -13,6 +13,7 @@ import { natsRenderFiles } from "../stacks/layers/nats";
 import { objectStorePlan } from "../stacks/layers/objectstore";
 import { valkeyRenderFiles } from "../stacks/layers/valkey";
 import { NAMESPACE, SECRET_KEYS, SecretKey, StackConfig, parseStackConfig } from "../stacks/config";
+import { runCli } from "./offline/cli";
 import { readStackFile } from "./offline/stack-file";
 
 /** Validated config of a stack file, without resolving any secret. */
@@ -48,23 +49,18 @@ export function renderStack(cfg: StackConfig): Record<string, string> {
     return files;
 }
 
-function main(): void {
+async function main(): Promise<string> {
     const { values } = parseArgs({ options: { stack: { type: "string" }, out: { type: "string" } } });
     if (!values.stack || !values.out) throw new Error("usage: npm run --silent render -- --stack <name> --out <dir>");
     const files = renderStack(stackConfig(values.stack));
+    const written: string[] = [];
     for (const [rel, content] of Object.entries(files).sort()) {
         const file = path.join(values.out, rel);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, content);
-        process.stdout.write(`${file}\n`);
+        written.push(`${file}\n`);
     }
+    return written.join("");
 }
 
-if (require.main === module) {
-    try {
-        main();
-    } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exit(1);
-    }
-}
+if (require.main === module) runCli(main);

@@ -6,26 +6,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluateStack } from "./offline/evaluate";
 import { ROOT } from "./offline/stack-file";
+import { runCli } from "./offline/cli";
 import { toPlanJson, toPlanText } from "./plan";
 
 export const STACKS = ["dev", "airgap", "aws", "external"] as const;
 export const SNAPSHOT_DIR = path.join(ROOT, "test", "stacks", "snapshots");
 export const snapshotPath = (stack: string) => path.join(SNAPSHOT_DIR, `${stack}.plan.txt`);
 
-async function main(): Promise<void> {
+async function main(): Promise<string> {
     fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
+    const written: string[] = [];
     for (const stack of STACKS) {
         fs.writeFileSync(snapshotPath(stack), toPlanText(toPlanJson(await evaluateStack(stack))));
-        process.stdout.write(`${path.relative(ROOT, snapshotPath(stack))}\n`);
+        written.push(`${path.relative(ROOT, snapshotPath(stack))}\n`);
     }
+    return written.join("");
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: Error) => {
-            process.stderr.write(`${err.stack}\n`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runCli(main);

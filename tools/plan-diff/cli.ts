@@ -9,6 +9,7 @@ import { parseArgs } from "util";
 import { diffPlans } from "./diff";
 import { StackReport, renderReport } from "./markdown";
 import { PlanResult, gitRoot, planAt, pool, withWorktree } from "./plans";
+import { runCli } from "../offline/cli";
 
 const USAGE = "usage: npm run --silent plan:diff -- --stack <name> [--stack <name> ...] --base <git ref> [--repo <dir>]";
 
@@ -29,22 +30,14 @@ export async function diffStacks(repo: string, base: string, stacks: readonly st
     });
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<string> {
     const { values } = parseArgs({
         options: { stack: { type: "string", multiple: true }, base: { type: "string" }, repo: { type: "string" } },
     });
     if (!values.stack?.length || !values.base) throw new Error(USAGE);
     const repo = gitRoot(values.repo ?? process.cwd());
     const reports = await diffStacks(repo, values.base, values.stack);
-    process.stdout.write(renderReport(reports, { base: values.base }));
+    return renderReport(reports, { base: values.base });
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: Error) => {
-            process.stderr.write(`${err.message}\n`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runCli(main);
