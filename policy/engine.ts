@@ -32,20 +32,10 @@ function read(obj: object, key: string | number): unknown {
 
 const plainProps = (v: unknown): Props => (plain(v) ?? {}) as Props;
 
-export function subjectFromArgs(args: ResourceValidationArgs): Subject {
-    return {
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        props: plainProps(args.props),
-        opts: { protect: args.opts.protect },
-        provider: args.provider ? { type: args.provider.type, props: plainProps(args.provider.props) } : undefined,
-    };
-}
+/** The fields both the per-resource and the stack-level callbacks hand over alike. */
+type EngineResource = Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props" | "provider" | "opts">;
 
-export function subjectFromResource(r: PolicyResource): Subject {
-    const deps: Record<string, string[]> = {};
-    for (const [k, rs] of Object.entries(r.propertyDependencies ?? {})) deps[k] = rs.map((d) => d.urn);
+function baseSubject(r: EngineResource): Subject {
     return {
         type: r.type,
         name: r.name,
@@ -53,8 +43,17 @@ export function subjectFromResource(r: PolicyResource): Subject {
         props: plainProps(r.props),
         opts: { protect: r.opts.protect },
         provider: r.provider ? { type: r.provider.type, props: plainProps(r.provider.props) } : undefined,
-        propertyDependencies: deps,
     };
+}
+
+export function subjectFromArgs(args: ResourceValidationArgs): Subject {
+    return baseSubject(args);
+}
+
+export function subjectFromResource(r: PolicyResource): Subject {
+    const deps: Record<string, string[]> = {};
+    for (const [k, rs] of Object.entries(r.propertyDependencies ?? {})) deps[k] = rs.map((d) => d.urn);
+    return { ...baseSubject(r), propertyDependencies: deps };
 }
 
 const common = (rule: ResourceRule | StackRule) => ({
