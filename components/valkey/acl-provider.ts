@@ -95,8 +95,11 @@ function checkInputs(news: AclUsersInputs): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!news.host) failures.push({ property: "host", reason: "expected the host of the existing Valkey server" });
     if (!Number.isInteger(news.port) || news.port < 1 || news.port > 65535) failures.push({ property: "port", reason: "expected a port from 1 to 65535" });
+    // During preview a users list built from passwords not generated yet is unknown (the
+    // engine's unknown sentinel, not an array): nothing to check until it is known.
+    if (!Array.isArray(news.users)) return failures;
     const seen = new Set<string>();
-    for (const u of news.users ?? []) {
+    for (const u of news.users) {
         if (!/^[^\s]+$/.test(u.name)) failures.push({ property: "users", reason: `expected a user name without spaces, got "${u.name}"` });
         if (u.name === "default" || u.name === news.adminUser) failures.push({ property: "users", reason: `expected a user other than default and the admin user, got "${u.name}"` });
         if (seen.has(u.name)) failures.push({ property: "users", reason: `expected each user once, "${u.name}" repeats` });
@@ -127,6 +130,7 @@ export const aclUsersProvider: pulumi.dynamic.ResourceProvider<AclUsersInputs, A
             olds.adminUser !== news.adminUser ||
             olds.adminPassword !== news.adminPassword ||
             olds.disableDefault !== news.disableDefault ||
+            !Array.isArray(news.users) || // unknown during preview: assume it changes
             usersKey(olds.users) !== usersKey(news.users);
         return { changes, replaces: [...replaces], deleteBeforeReplace: false };
     },

@@ -83,6 +83,12 @@ describe("valkey external: ACL users dynamic provider on a real server", functio
         assert.deepEqual((await provider.check(inputs, inputs)).failures, []);
     });
 
+    it("previews with users still unknown (the engine's sentinel): no check failure, a change", async () => {
+        const unknown = { ...inputs, users: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as typeof inputs.users };
+        assert.deepEqual((await provider.check({} as typeof inputs, unknown)).failures, []);
+        assert.equal((await provider.diff("id", inputs, unknown)).changes, true);
+    });
+
     it("create: applies every service user, turns the default user off and saves the aclfile", async () => {
         const port = servers[0].port;
         const { id } = await provider.create(inputs);

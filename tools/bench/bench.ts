@@ -51,6 +51,25 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): 
     return { s: Number(process.hrtime.bigint() - start) / 1e9, ok: r.status === 0 };
 }
 
+/**
+ * With the real engine built (tools/engine/build.sh has a cached bin dir), the e2e run's
+ * `pulumi up` timings of the external stack; otherwise a line saying why there are none.
+ */
+function engineRows(): string[] {
+    const rows = ["", "## Real engine: external stack (PostgreSQL and Valkey layers, npm run e2e)", ""];
+    if (process.env.BENCH_SKIP_E2E === "1") return [...rows, "skipped (BENCH_SKIP_E2E=1)"];
+    const built = spawnSync("sh", ["-c", 'ls -d "${STELLAOPS_ENGINE_DIR:-$HOME/.cache/stellaops-engine}"/*/bin/pulumi 2>/dev/null'], { encoding: "utf8" });
+    if (!built.stdout.trim()) return [...rows, "no engine built here (run tools/engine/build.sh; about 20 min cold)"];
+    const r = spawnSync(TS_NODE, ["--transpile-only", "tools/e2e/run.ts"], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) return [...rows, `e2e failed (exit ${r.status}); run npm run e2e for details`];
+    const wanted = /^\| (pulumi up \(create\)|pulumi up \(no changes\)|pulumi preview --diff --json[^|]*|pulumi destroy \(after unprotect\)|total) \| ([0-9.]+ s) \|$/;
+    const found = r.stdout.split("\n").flatMap((l) => {
+        const m = wanted.exec(l.trim());
+        return m ? [`| ${m[1]} | ${m[2]} |`] : [];
+    });
+    return [...rows, "| step | wall |", "| --- | --- |", ...found];
+}
+
 async function main(): Promise<void> {
     const out: string[] = [];
     out.push(`# stellaops-deps benchmark`, "", `Machine: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPS} cold processes per row, median.`, "");
@@ -80,6 +99,7 @@ async function main(): Promise<void> {
         const min = MINIMUM_CHAIN[stack];
         out.push(`| ${stack} | ${ev.resources.length} | ${chain.length} | ${min.length} (${min.join(" > ")}) | ${chain.join(" > ")}${chain.length > min.length ? " **(longer than minimum)**" : ""} |`);
     }
+    out.push(...engineRows());
     process.stdout.write(out.join("\n") + "\n");
 }
 
