@@ -14,7 +14,7 @@ export = async () => {
     const platform = createPlatform(config);
     const postgres = deployPostgres(config, secrets, platform);
     const valkey = deployValkey(config, secrets, platform);
-    // How this program was compiled, so the runner can check `pulumi up` used ts-node with swc.
+    // How this program was compiled, so the runner can check `pulumi up` ran ts-node transpile-only.
     const tsNode = (process as unknown as Record<symbol, { options?: { swc?: boolean; transpileOnly?: boolean } } | undefined>)[Symbol.for("ts-node.register.instance")]?.options;
     return { postgres: postgres.services, valkey: valkey.services, tsNode: { swc: tsNode?.swc === true, transpileOnly: tsNode?.transpileOnly === true } };
 };
