@@ -1,22 +1,26 @@
 /**
- * ServiceSchemas: the database, one schema shell per owning service, and the roles and grants
- * that make each schema a security boundary. Never creates tables: services migrate their own.
+ * ServiceSchemas: the database, one schema shell per owning service, and the roles, grants and
+ * memberships that make each schema a security boundary, plus the release-migration login.
+ * Never creates tables: services migrate their own.
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ServiceName } from "../catalog";
-import { PlannedGrant, PostgresPlanOptions, planPostgres } from "./plan";
+import { npgsqlConnectionString, NpgsqlParts, postgresUrl } from "./connection-string";
+import { Limitation, PlannedGrant, PostgresPlan, PostgresPlanOptions, planPostgres } from "./plan";
 
 export const SERVICE_SCHEMAS_TYPE = "stellaops:postgres:ServiceSchemas";
 
 export interface ServiceSchemasArgs extends PostgresPlanOptions {
-    /** Host services connect to (goes into the DSNs). */
+    /** Host services connect to (goes into the DSNs and connection strings). */
     readonly host: pulumi.Input<string>;
     /** Port services connect to. */
     readonly port: pulumi.Input<number>;
-    /** sslmode in the DSNs. */
+    /** libpq sslmode (disable, require, verify-ca, verify-full); mapped to Npgsql's `SSL Mode`. */
     readonly sslMode: string;
+    /** The plan, when the caller computed it already (must come from the same options). */
+    readonly plan?: PostgresPlan;
 }
 
 export interface ServiceDatabaseAccess {
@@ -26,25 +30,44 @@ export interface ServiceDatabaseAccess {
     readonly password: pulumi.Output<string>;
     /** postgres://role:password@host:port/db?sslmode=... (secret). */
     readonly dsn: pulumi.Output<string>;
+    /** Npgsql: Host=...;Port=...;Database=...;Username=...;Password=...;Search Path=<schema>,<extensions>;SSL Mode=... (secret). */
+    readonly connectionString: pulumi.Output<string>;
 }
 
+export interface MigratorAccess {
+    /** Login role for release migrations (`stella system migrations-run`); NOINHERIT, may SET ROLE to each service role. */
+    readonly role: string;
+    /** Secret. */
+    readonly password: pulumi.Output<string>;
+    /** postgres://... without a role switch (secret): SET ROLE <service role> before migrating. */
+    readonly dsn: pulumi.Output<string>;
+    /** Per service: Npgsql string that logs in as the migrator and starts as that service (`Options=-c role=...`), its search_path (secret). */
+    readonly connectionStrings: Readonly<Record<ServiceName, pulumi.Output<string>>>;
+}
+
+/**
+ * @example
+ * new ServiceSchemas("postgres-access", { ...plannedOptions, host: rds.host, port: rds.port, sslMode: "require", adminSuperuser: false }, { providers: [pgProvider] });
+ */
 export class ServiceSchemas extends pulumi.ComponentResource {
     /** Name of the database holding the schemas. */
     public readonly database: pulumi.Output<string>;
-    /** Per owning service: login role, schema, password and DSN. */
-    public readonly services: Partial<Record<ServiceName, ServiceDatabaseAccess>>;
+    /** Per owning service: login role, schema, password, DSN and Npgsql connection string. */
+    public readonly services: Record<ServiceName, ServiceDatabaseAccess>;
+    /** The release-migration login. */
+    public readonly migrator: MigratorAccess;
+    /** What the admin cannot do because it is not a superuser (empty for a superuser). */
+    public readonly limitations: readonly Limitation[];
 
     constructor(name: string, args: ServiceSchemasArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SERVICE_SCHEMAS_TYPE, name, {}, opts);
-        const plan = planPostgres(args);
+        const plan = args.plan ?? planPostgres(args);
         const child = { parent: this };
         // Stateful: dropping the database, a schema or a login role (which owns the service's
         // tables) loses data, so none of them may be deleted or replaced without intent.
         const stateful = { parent: this, protect: true, retainOnDelete: true };
 
-        this.database = plan.createDatabase
-            ? new postgresql.Database(`${name}-database`, { name: plan.database }, stateful).name
-            : pulumi.output(plan.database);
+        this.database = plan.createDatabase ? new postgresql.Database(`${name}-database`, { name: plan.database }, stateful).name : pulumi.output(plan.database);
         const database = this.database;
 
         const extSchema = new postgresql.Schema(`${name}-schema-${plan.extensionsSchema}`, { name: plan.extensionsSchema, database, ifNotExists: true }, stateful);
@@ -52,13 +75,15 @@ export class ServiceSchemas extends pulumi.ComponentResource {
             new postgresql.Extension(`${name}-extension-${e}`, { name: e, schema: extSchema.name, database }, child);
         }
 
-        const passwords: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
+        const passwords = new Map<string, pulumi.Output<string>>();
         const roles = new Map<string, postgresql.Role>();
         for (const r of plan.roles) {
             let password: pulumi.Output<string> | undefined;
-            if (r.login && r.service) {
-                const pw = new random.RandomPassword(`${name}-password-${r.service}`, { length: 32, special: false }, child);
-                password = passwords[r.service] = pulumi.secret(pw.result);
+            if (r.login) {
+                // Service passwords keep their original child names so existing stacks do not rotate them.
+                const pw = new random.RandomPassword(`${name}-password-${r.service ?? r.kind}`, { length: 32, special: false }, child);
+                password = pulumi.secret(pw.result);
+                passwords.set(r.name, password);
             }
             const role = new postgresql.Role(
                 `${name}-role-${r.key}`,
@@ -69,7 +94,7 @@ export class ServiceSchemas extends pulumi.ComponentResource {
                     connectionLimit: r.connectionLimit,
                     statementTimeout: r.statementTimeoutMs,
                     searchPaths: r.searchPath ? [...r.searchPath] : undefined,
-                    inherit: true,
+                    inherit: r.inherit,
                 },
                 r.kind === "service" ? stateful : child,
             );
@@ -88,12 +113,11 @@ export class ServiceSchemas extends pulumi.ComponentResource {
         // old grant's deletion would revoke the privileges the new one just granted.
         const replaceSafely = { parent: this, deleteBeforeReplace: true };
         plan.grants.forEach((g: PlannedGrant) => {
-            new postgresql.Grant(
-                `${name}-grant-${g.key}`,
-                { database, role: roleName(g.role), objectType: g.on, schema: schemaName(g.schema), privileges: [...g.privileges] },
-                replaceSafely,
-            );
+            new postgresql.Grant(`${name}-grant-${g.key}`, { database, role: roleName(g.role), objectType: g.on, schema: schemaName(g.schema), privileges: [...g.privileges] }, replaceSafely);
         });
+        for (const m of plan.memberships) {
+            new postgresql.GrantRole(`${name}-membership-${m.key}`, { role: roleName(m.member), grantRole: roleName(m.role) }, replaceSafely);
+        }
         for (const d of plan.defaultPrivileges) {
             new postgresql.DefaultPrivileges(
                 `${name}-defaults-${d.key}`,
@@ -102,12 +126,22 @@ export class ServiceSchemas extends pulumi.ComponentResource {
             );
         }
 
+        const connect = (login: string, extra: Partial<NpgsqlParts> = {}, searchPath: readonly string[] = []) =>
+            pulumi.all([args.host, args.port, passwords.get(login)!]).apply(([host, port, password]) => {
+                const parts = { host, port, database: plan.database, username: login, password, sslMode: args.sslMode, searchPath, ...extra };
+                return { dsn: postgresUrl(parts), npgsql: npgsqlConnectionString(parts) };
+            });
         this.services = {};
+        const migratorStrings: Record<ServiceName, pulumi.Output<string>> = {};
         for (const s of plan.services) {
-            const password = passwords[s.service]!;
-            const dsn = pulumi.secret(pulumi.interpolate`postgres://${s.role}:${password}@${args.host}:${args.port}/${plan.database}?sslmode=${args.sslMode}`);
-            this.services[s.service] = { role: s.role, schema: s.schema, password, dsn };
+            const c = connect(s.role, {}, s.searchPath);
+            const password = passwords.get(s.role)!;
+            this.services[s.service] = { role: s.role, schema: s.schema, password, dsn: pulumi.secret(c.dsn), connectionString: pulumi.secret(c.npgsql) };
+            migratorStrings[s.service] = pulumi.secret(connect(plan.migrator.role, { options: `-c role=${s.role}` }, s.searchPath).npgsql);
         }
-        this.registerOutputs({ database: this.database, services: this.services });
+        const m = connect(plan.migrator.role);
+        this.migrator = { role: plan.migrator.role, password: passwords.get(plan.migrator.role)!, dsn: pulumi.secret(m.dsn), connectionStrings: migratorStrings };
+        this.limitations = plan.limitations;
+        this.registerOutputs({ database: this.database, services: this.services, migrator: this.migrator, limitations: this.limitations });
     }
 }

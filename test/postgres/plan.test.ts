@@ -39,14 +39,35 @@ describe("postgres plan", () => {
         assert.ok(!plan.roles.some((r) => r.service === "gateway"));
     });
 
-    it("lets a service role CREATE only in its own schema", () => {
+    it("lets a service role CREATE in its own schema, and on the database (CREATE SCHEMA IF NOT EXISTS checks it), nowhere else", () => {
         for (const login of plan.roles.filter((r) => r.kind === "service")) {
             const own = plan.schemas.find((s) => s.service === login.service)!.name;
             const creates = plan.grants.filter((g) => g.role === login.name && g.privileges.includes("CREATE"));
-            assert.deepStrictEqual(creates.map((g) => g.schema), [own]);
+            assert.deepStrictEqual(creates.map((g) => [g.on, g.schema ?? null]), [["database", null], ["schema", own]]);
+            assert.deepStrictEqual(plan.grants.find((g) => g.role === login.name && g.on === "database")!.privileges, ["CONNECT", "CREATE"]);
             const usages = plan.grants.filter((g) => g.role === login.name && g.on === "schema").map((g) => g.schema).sort();
             assert.deepStrictEqual(usages, [own, "extensions"].sort());
         }
+    });
+
+    it("plans one NOINHERIT migrator login that is a member of every service role and of nothing else", () => {
+        const m = plan.roles.filter((r) => r.kind === "migrator");
+        assert.deepStrictEqual(m.map((r) => [r.name, r.login, r.inherit, r.statementTimeoutMs]), [["stellaops_migrator", true, false, undefined]]);
+        const services = plan.roles.filter((r) => r.kind === "service").map((r) => r.name).sort();
+        assert.deepStrictEqual(plan.memberships.filter((x) => x.member === "stellaops_migrator").map((x) => x.role).sort(), services);
+        assert.strictEqual(plan.memberships.length, services.length, "no other membership is planned");
+        // its own privileges: CONNECT only; everything else comes from SET ROLE to a service
+        assert.deepStrictEqual(plan.grants.filter((g) => g.role === "stellaops_migrator").map((g) => [g.on, g.privileges]), [["database", ["CONNECT"]]]);
+        assert.deepStrictEqual(plan.migrator, { role: "stellaops_migrator" });
+    });
+
+    it("lists what a managed admin cannot do, and nothing for a superuser", () => {
+        assert.deepStrictEqual(plan.limitations, []);
+        assert.strictEqual(plan.adminSuperuser, true);
+        const managed = planPostgres({ ...OPTIONS, adminSuperuser: false });
+        assert.deepStrictEqual(managed.limitations.map((l) => l.key), ["role-attributes", "owner-membership", "foreign-objects", "admin-memberships", "role-passwords"]);
+        const untrusted = planPostgres({ ...OPTIONS, adminSuperuser: false, extensions: ["pgcrypto", "postgres_fdw"] });
+        assert.match(untrusted.limitations.find((l) => l.key === "untrusted-extensions")!.what, /\(postgres_fdw\)/);
     });
 
     it("strips PUBLIC of database and public-schema privileges", () => {
@@ -89,6 +110,11 @@ describe("postgres plan", () => {
     for (const [field, change, message] of bad) {
         it(`rejects a bad ${field}, naming it`, () => assert.throws(() => planPostgres({ ...OPTIONS, ...change }), { message }));
     }
+
+    it("rejects a catalog whose service is called migrator (role clash with the migrator)", () => {
+        const catalog = { ...CATALOG, schemas: [...CATALOG.schemas, { name: "ops", owner: "migrator", holds: "x" }] };
+        assert.throws(() => planPostgres(OPTIONS, catalog), /rolePrefix: expected role names used once, "stellaops_migrator"/);
+    });
 
     it("rejects a catalog where one service would own two schemas (role clash)", () => {
         const catalog = { ...CATALOG, schemas: [...CATALOG.schemas, { name: "scanner_extra", owner: "scanner" as const, holds: "x" }] };

@@ -7,6 +7,8 @@ import { SCHEMAS } from "../../components/catalog";
 import { planPostgres } from "../../components/postgres/plan";
 import { ServiceSchemas, SERVICE_SCHEMAS_TYPE } from "../../components/postgres/service-schemas";
 import { assertChildNamesPrefixed, byType, isSecret, resetResources, resources, RecordedResource, value } from "../harness";
+import { npgsqlConnectionString } from "../../components/postgres/connection-string";
+import { npgsqlToPg } from "./fixture";
 import { OPTIONS } from "./plan.test";
 
 const T = {
@@ -17,6 +19,7 @@ const T = {
     defaults: "postgresql:index/defaultPrivileges:DefaultPrivileges",
     extension: "postgresql:index/extension:Extension",
     password: "random:index/randomPassword:RandomPassword",
+    membership: "postgresql:index/grantRole:GrantRole",
 };
 
 describe("ServiceSchemas component (mocks)", () => {
@@ -40,7 +43,8 @@ describe("ServiceSchemas component (mocks)", () => {
         assert.strictEqual(count(T.grant), plan.grants.length);
         assert.strictEqual(count(T.defaults), plan.defaultPrivileges.length);
         assert.deepStrictEqual(byType(all, T.extension).map((e) => e.inputs.name).sort(), ["pg_trgm", "pgcrypto"]);
-        assert.strictEqual(count(T.password), SCHEMAS.length);
+        assert.strictEqual(count(T.password), SCHEMAS.length + 1); // + the migrator
+        assert.strictEqual(count(T.membership), plan.memberships.length);
     });
 
     it("names every child after its parent and parents every child", () => {
@@ -48,14 +52,14 @@ describe("ServiceSchemas component (mocks)", () => {
         for (const r of all.filter((r) => r.type !== SERVICE_SCHEMAS_TYPE)) assert.strictEqual(r.parent, "pg", r.name);
     });
 
-    it("protects and retains the database, every schema and every login role", () => {
-        const stateful = [...byType(all, T.database), ...byType(all, T.schema), ...byType(all, T.role).filter((r) => r.inputs.login === true)];
+    it("protects and retains the database, every schema and every service login role (the migrator owns nothing)", () => {
+        const stateful = [...byType(all, T.database), ...byType(all, T.schema), ...byType(all, T.role).filter((r) => r.inputs.login === true && r.inputs.inherit !== false)];
         assert.strictEqual(stateful.length, 1 + SCHEMAS.length + 1 + SCHEMAS.length);
         for (const r of stateful) assert.ok(r.protect && r.retainOnDelete, `${r.name} must be protected and retained`);
     });
 
-    it("replaces grants and default privileges delete-first", () => {
-        for (const r of [...byType(all, T.grant), ...byType(all, T.defaults)]) assert.ok(r.deleteBeforeReplace, r.name);
+    it("replaces grants, memberships and default privileges delete-first", () => {
+        for (const r of [...byType(all, T.grant), ...byType(all, T.defaults), ...byType(all, T.membership)]) assert.ok(r.deleteBeforeReplace, r.name);
     });
 
     it("orders grants after the roles and schemas they name, through their inputs only", () => {
@@ -88,6 +92,42 @@ describe("ServiceSchemas component (mocks)", () => {
             const url = new URL(dsn);
             assert.deepStrictEqual([url.username, decodeURIComponent(url.password), url.host, url.pathname, url.searchParams.get("sslmode")], [`stellaops_${spec.owner}`, password, "db.internal:5432", "/stellaops", "require"]);
         }
+    });
+
+    it("outputs a secret Npgsql connection string per service that parses to its role, password, schema and SSL mode", async () => {
+        for (const spec of SCHEMAS) {
+            const svc = component.services[spec.owner]!;
+            assert.ok(await isSecret(svc.connectionString), `${spec.owner} connection string must be secret`);
+            const cs = await value<string>(svc.connectionString);
+            const parsed = npgsqlToPg(cs);
+            assert.deepStrictEqual(
+                [parsed.host, parsed.port, parsed.database, parsed.user, parsed.password, parsed.options, parsed.ssl],
+                ["db.internal", 5432, "stellaops", `stellaops_${spec.owner}`, await value(svc.password), `-c search_path=${spec.name},extensions`, { rejectUnauthorized: false }],
+            );
+            assert.match(cs, new RegExp(`^Host=db\\.internal;Port=5432;Database=stellaops;Username=stellaops_${spec.owner};Password=[^;]+;Search Path=${spec.name},extensions;SSL Mode=Require$`));
+        }
+    });
+
+    it("maps every libpq sslmode to Npgsql's SSL Mode and quotes values that need it", () => {
+        const parts = { host: "h", port: 1, database: "d", username: "u", searchPath: ["s"] };
+        const modes = Object.entries({ disable: "Disable", allow: "Allow", prefer: "Prefer", require: "Require", "verify-ca": "VerifyCA", "verify-full": "VerifyFull" });
+        for (const [libpq, npgsql] of modes) assert.match(npgsqlConnectionString({ ...parts, password: "p", sslMode: libpq }), new RegExp(`;SSL Mode=${npgsql}$`));
+        assert.throws(() => npgsqlConnectionString({ ...parts, password: "p", sslMode: "on" }), /^Error: sslMode: expected one of disable, allow/);
+        const tricky = npgsqlConnectionString({ ...parts, password: 'a;b="c"', sslMode: "disable" });
+        assert.strictEqual(npgsqlToPg(tricky).password, 'a;b="c"');
+    });
+
+    it("outputs the migrator: secret password and DSN, and per service a secret string that starts as that service", async () => {
+        assert.strictEqual(component.migrator.role, "stellaops_migrator");
+        for (const o of [component.migrator.password, component.migrator.dsn]) assert.ok(await isSecret(o));
+        assert.deepStrictEqual(Object.keys(component.migrator.connectionStrings).sort(), SCHEMAS.map((s) => s.owner).sort());
+        const scanner = component.migrator.connectionStrings.scanner;
+        assert.ok(await isSecret(scanner));
+        const parsed = npgsqlToPg(await value<string>(scanner));
+        assert.deepStrictEqual([parsed.user, parsed.password, parsed.options], ["stellaops_migrator", await value(component.migrator.password), "-c role=stellaops_scanner -c search_path=scanner,extensions"]);
+        const role = all.find((r) => r.name === "pg-role-migrator")!;
+        assert.deepStrictEqual([role.inputs.login, role.inputs.inherit, role.secretPaths], [true, false, ["password"]]);
+        assert.deepStrictEqual(component.limitations, []);
     });
 
     it("does not create the database when told it exists", async () => {
