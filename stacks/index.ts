@@ -1,11 +1,27 @@
 /**
- * Pulumi entry point: read and validate the `stellaops` config once (nothing is registered when
- * it is invalid), then compose the profile's dependency layer.
+ * Pulumi entry point: read and validate the `stellaops` config once, compute every plan once
+ * (nothing is registered when either fails), load only the profile's platform module, deploy,
+ * and export what every service needs to connect.
  */
 import { readStackConfig } from "./config";
-import { deploy } from "./deploy";
+import type { Deployed } from "./layers/types";
+import { StackOutputs, serviceConnections } from "./outputs";
+import { planStack } from "./plans";
+import { PROFILES } from "./profiles";
+import { loadPlatform } from "./platforms";
 
-export = async () => {
-    const { config, secrets } = readStackConfig();
-    return deploy(config, secrets);
+export = async (): Promise<StackOutputs> => {
+    const input = readStackConfig();
+    const plans = planStack(input.config);
+    const platform = loadPlatform(PROFILES[input.profile].platform);
+    const deployed: Deployed = platform.deploy(input as never, plans);
+    const services = serviceConnections(plans.catalog, deployed, plans.transport);
+    deployed.publish?.(services);
+    const op = deployed.natsOperator;
+    return {
+        profile: input.profile,
+        services,
+        ...(deployed.valkeyOperator && { valkeyOperator: deployed.valkeyOperator }),
+        ...(op && { nats: { operator: { user: op.user, password: op.password }, ...(op.accountsConf && { accountsConf: op.accountsConf }) } }),
+    };
 };

@@ -1,47 +1,39 @@
 /**
- * Per-service connection settings, merged from the layers, as stack outputs and (Kubernetes)
- * one Secret per service. Secret values remain secret Outputs throughout.
+ * Per-service connection settings, merged from what the platform deployed, as the stack's
+ * outputs; and the environment keys a service's deployment mounts (Kubernetes Secrets).
+ * Secret values remain secret Outputs throughout.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICE_NAMES, ServiceName } from "../components/catalog";
-import type { Platform } from "./platform";
-import type { NatsConnection, ObjectStoreConnection, PerService, PostgresConnection, ValkeyConnection } from "./layers/types";
+import type { Catalog } from "../components/catalog";
+import type { Deployed, ServiceConnection, ServiceConnections } from "./layers/types";
 
-export interface LayerConnections {
-    readonly postgres: PerService<PostgresConnection>;
-    readonly valkey?: PerService<ValkeyConnection>;
-    readonly objectStore?: PerService<ObjectStoreConnection>;
-    /** Present only when NATS is enabled. */
-    readonly nats?: PerService<NatsConnection>;
-    readonly queueTransport?: "valkey" | "nats";
+export type { ServiceConnection, ServiceConnections };
+
+export interface StackOutputs {
+    readonly profile: string;
+    /** Per service: everything it needs to connect (secrets stay secret). */
+    readonly services: ServiceConnections;
+    /** Valkey operator login (ACL administration, monitoring); password secret. */
+    readonly valkeyOperator?: { readonly user: string; readonly password: pulumi.Output<string> };
+    /** Only when NATS is enabled: the operator's system-account login, and (external) the accounts to include. */
+    readonly nats?: { readonly operator: { readonly user: string; readonly password: pulumi.Output<string> }; readonly accountsConf?: pulumi.Output<string> };
 }
 
-export interface ServiceConnection {
-    readonly postgres?: PostgresConnection;
-    readonly valkey?: ValkeyConnection;
-    readonly objectStore?: ObjectStoreConnection;
-    readonly nats?: NatsConnection;
-    readonly queueTransport: "valkey" | "nats";
-}
-
-export type ServiceConnections = Partial<Record<ServiceName, ServiceConnection>>;
-
-export function serviceConnections(platform: Platform, layers: LayerConnections): ServiceConnections {
+export function serviceConnections(catalog: Catalog, deployed: Deployed, transport: Readonly<Record<string, "valkey" | "nats">>): ServiceConnections {
     const out: ServiceConnections = {};
-    for (const name of SERVICE_NAMES) {
-        const conn: ServiceConnection = {
-            ...(layers.postgres[name] && { postgres: layers.postgres[name] }),
-            ...(layers.valkey?.[name] && { valkey: layers.valkey[name] }),
-            ...(layers.objectStore?.[name] && { objectStore: layers.objectStore[name] }),
-            ...(layers.nats?.[name] && { nats: layers.nats[name] }),
-            queueTransport: layers.queueTransport ?? "valkey",
+    for (const { name } of catalog.services) {
+        out[name] = {
+            ...(deployed.postgres[name] && { postgres: deployed.postgres[name] }),
+            ...(deployed.valkey[name] && { valkey: deployed.valkey[name] }),
+            ...(deployed.objectStore[name] && { objectStore: deployed.objectStore[name] }),
+            ...(deployed.nats?.[name] && { nats: deployed.nats[name] }),
+            queueTransport: transport[name] ?? "valkey",
         };
-        out[name] = conn;
-        if (platform.kind === "airgap") serviceSecret(platform, name, conn);
     }
     return out;
 }
+
+const envName = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
 /** Environment-style keys a service's deployment can mount with envFrom. */
 export function secretEntries(conn: ServiceConnection): Record<string, pulumi.Input<string>> {
@@ -53,7 +45,7 @@ export function secretEntries(conn: ServiceConnection): Record<string, pulumi.In
     if (conn.valkey) {
         e.VALKEY_URL = conn.valkey.url;
         e.VALKEY_CACHE_URL = conn.valkey.cacheUrl;
-        for (const [name, ttl] of Object.entries(conn.valkey.ttls)) e[`VALKEY_TTL_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = String(ttl);
+        for (const [name, ttl] of Object.entries(conn.valkey.ttls)) e[`VALKEY_TTL_${envName(name)}`] = String(ttl);
         e.VALKEY_USER = conn.valkey.user;
         e.VALKEY_PASSWORD = conn.valkey.password;
         for (const [pattern, prefix] of Object.entries(conn.valkey.prefixes)) e[`VALKEY_PREFIX_${pattern.toUpperCase()}`] = prefix!;
@@ -65,8 +57,8 @@ export function secretEntries(conn: ServiceConnection): Record<string, pulumi.In
         e.S3_ACCESS_KEY_ID = conn.objectStore.accessKeyId;
         e.S3_SECRET_ACCESS_KEY = conn.objectStore.secretAccessKey;
         for (const [purpose, b] of Object.entries(conn.objectStore.buckets)) {
-            e[`S3_BUCKET_${purpose.toUpperCase()}`] = b!.bucket;
-            e[`S3_PREFIX_${purpose.toUpperCase()}`] = b!.prefix;
+            e[`S3_BUCKET_${envName(purpose)}`] = b.bucket;
+            e[`S3_PREFIX_${envName(purpose)}`] = b.prefix;
         }
     }
     if (conn.nats) {
@@ -75,16 +67,4 @@ export function secretEntries(conn: ServiceConnection): Record<string, pulumi.In
         e.NATS_PASSWORD = conn.nats.password;
     }
     return e;
-}
-
-function serviceSecret(platform: Extract<Platform, { kind: "airgap" }>, name: ServiceName, conn: ServiceConnection): void {
-    new k8s.core.v1.Secret(
-        `k8s-secret-${name}`,
-        {
-            metadata: { name: `stellaops-${name}-deps`, namespace: platform.servicesNamespace, labels: { "app.kubernetes.io/part-of": "stellaops", "stellaops.io/service": name } },
-            type: "Opaque",
-            stringData: secretEntries(conn),
-        },
-        { provider: platform.provider },
-    );
 }

@@ -1,68 +1,35 @@
 /**
- * The stack's configuration: every `stellaops:*` key, validated once by zod before any
- * resource is registered. Secrets never pass through zod; they are read with getSecret
- * and stay Outputs.
+ * The stack's configuration: every `stellaops:*` key, validated once by zod before any resource
+ * is registered. Secrets never pass through zod: they are read with getSecret and stay Outputs;
+ * one set in plaintext is refused. A namespace that is a typo of `stellaops` is refused too, so a
+ * misspelt section cannot silently fall back to defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { natsSection } from "./nats";
-import { objectStoreSection } from "./objectstore";
-import { awsSection, dockerSection, imagesSection, kubernetesSection, profileSection } from "./platform";
-import { postgresSection } from "./postgres";
-import { checkProfile } from "./profile-rules";
-import { valkeySection } from "./valkey";
+import { distance } from "fastest-levenshtein";
+import { PROFILES, PROFILE_NAMES, ProfileName, SECRET_KEYS, SecretKey } from "../profiles";
+import { ConfigError, NAMESPACE, formatIssue } from "./format";
+import { ConfigFor, StackConfig, stackConfigSchema } from "./schema";
 
-export const NAMESPACE = "stellaops";
+export { ConfigError, NAMESPACE, SECRET_KEYS };
+export type { ConfigFor, SecretKey, StackConfig };
+export type Profile = ProfileName;
+/** A section as any profile reads it (a union over the profiles). */
+export type PostgresConfig = StackConfig["postgres"];
+export type ValkeyConfig = StackConfig["valkey"];
+export type ObjectStoreConfig = StackConfig["objectStore"];
+export type NatsConfig = StackConfig["nats"];
 
-/** Secret keys, read only as secret Outputs. Which ones a profile requires: profile-rules.ts. */
-export const SECRET_KEYS = ["postgresAdminPassword", "valkeyAdminPassword", "objectStoreAccessKey", "objectStoreSecretKey", "natsTlsCert", "natsTlsKey", "valkeyTlsCert", "valkeyTlsKey"] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
-
-export const stackConfigSchema = z
-    .strictObject({
-        profile: profileSection,
-        postgres: postgresSection.default(postgresSection.parse({})),
-        valkey: valkeySection.default(valkeySection.parse({})),
-        objectStore: objectStoreSection.default(objectStoreSection.parse({})),
-        nats: natsSection.default(natsSection.parse({})),
-        images: imagesSection.default(imagesSection.parse({})),
-        docker: dockerSection.default(dockerSection.parse({})),
-        kubernetes: kubernetesSection.default(kubernetesSection.parse({})),
-        aws: awsSection.default(awsSection.parse({})),
-    })
-    .superRefine(checkProfile);
-
-export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type Profile = StackConfig["profile"];
+type Listed<T> = T extends readonly (infer K)[] ? K : never;
+/** Secrets a profile's row requires are present in its type. */
+export type SecretsFor<N extends ProfileName> = Partial<Record<SecretKey, pulumi.Output<string>>> & Record<Listed<(typeof PROFILES)[N]["requiredSecrets"]>, pulumi.Output<string>>;
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
-/** A configuration error: every problem, one per line, each naming its key. */
-export class ConfigError extends Error {
-    constructor(readonly problems: readonly string[]) {
-        super(`invalid stack configuration:\n  ${problems.join("\n  ")}`);
-        this.name = "ConfigError";
-    }
-}
+/** Config and secrets of one profile, together so narrowing one narrows the other. */
+export type StackInputFor<N extends ProfileName> = { readonly profile: N; readonly config: ConfigFor<N>; readonly secrets: SecretsFor<N> };
+export type StackInput = { [N in ProfileName]: StackInputFor<N> }[ProfileName];
 
-function keyPath(path: readonly PropertyKey[]): string {
-    const [head, ...rest] = path.map(String);
-    const tail = rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
-    return `${NAMESPACE}:${head ?? "<root>"}${tail}`;
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-export function formatIssue(issue: z.core.$ZodIssue): string {
-    if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => `${keyPath([...issue.path, k])}: unknown key`).join("\n  ");
-    }
-    const message = issue.message.startsWith("expected") ? issue.message : `expected ${issue.message.replace(/^Invalid input: expected /, "")}`;
-    return `${keyPath(issue.path)}: ${message}, got ${describe(issue.input)}`;
-}
+/** Namespaces of the providers this program configures: legal next to `stellaops`. */
+const PROVIDER_NAMESPACES = ["aws", "kubernetes", "docker", "postgresql", "random", "minio", "pulumi"];
 
 /**
  * Pure: validates raw `stellaops:*` values (JSON already parsed) and the names of the secret
@@ -70,7 +37,8 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
  */
 export function parseStackConfig(raw: Record<string, unknown>, secretsSet: ReadonlySet<SecretKey> = new Set()): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
-    if (!result.success) throw new ConfigError(result.error.issues.map(formatIssue));
+    const profile = PROFILE_NAMES.includes(raw.profile as ProfileName) ? (raw.profile as ProfileName) : undefined;
+    if (!result.success) throw new ConfigError(result.error.issues.map((i) => formatIssue(i, profile)));
     const missing = requiredSecrets(result.data).filter((k) => !secretsSet.has(k));
     if (missing.length > 0) {
         throw new ConfigError(missing.map((k) => `${NAMESPACE}:${k}: expected a secret (pulumi config set --secret ${NAMESPACE}:${k} ...), got nothing`));
@@ -78,22 +46,45 @@ export function parseStackConfig(raw: Record<string, unknown>, secretsSet: Reado
     return result.data;
 }
 
-/** Secrets a profile cannot generate itself: credentials of servers that already exist. */
+/** Secrets a config needs: its row's, plus TLS material for servers the stack runs itself. */
 export function requiredSecrets(cfg: StackConfig): SecretKey[] {
-    const keys: SecretKey[] = cfg.profile === "external" ? ["postgresAdminPassword", "valkeyAdminPassword", "objectStoreAccessKey", "objectStoreSecretKey"] : [];
-    // TLS material for servers the stack runs itself (dev containers, airgap StatefulSets).
-    const runsServers = cfg.profile === "dev" || cfg.profile === "airgap";
-    if (runsServers && cfg.nats.enabled && cfg.nats.tls) keys.push("natsTlsCert", "natsTlsKey");
-    if (runsServers && cfg.valkey.tls) keys.push("valkeyTlsCert", "valkeyTlsKey");
+    const p = PROFILES[cfg.profile];
+    const keys: SecretKey[] = [...p.requiredSecrets];
+    if (p.servers === "runs") {
+        if (cfg.nats.enabled && "tls" in cfg.nats && cfg.nats.tls) keys.push("natsTlsCert", "natsTlsKey");
+        if ("tls" in cfg.valkey && cfg.valkey.tls) keys.push("valkeyTlsCert", "valkeyTlsKey");
+    }
     return keys;
 }
 
+/** Problems with the keys as set, before their values are read: namespaces and plaintext secrets. */
+export function keyProblems(keys: readonly string[], isSecret: (key: string) => boolean): string[] {
+    const problems: string[] = [];
+    for (const key of keys) {
+        const [ns, ...rest] = key.split(":");
+        const name = rest.join(":");
+        if (ns !== NAMESPACE && !PROVIDER_NAMESPACES.includes(ns) && distance(ns.toLowerCase(), NAMESPACE) <= 2) {
+            problems.push(`${key}: unknown namespace "${ns}" (did you mean "${NAMESPACE}:${name}"?)`);
+        }
+        if (ns === NAMESPACE && (SECRET_KEYS as readonly string[]).includes(name) && !isSecret(key)) {
+            problems.push(`${key}: expected a secret, got plaintext (pulumi config set --secret ${key} ...)`);
+        }
+    }
+    return problems;
+}
+
+/** Which config keys are secret: the SDK knows (PULUMI_CONFIG_SECRET_KEYS), but does not type it. */
+const isConfigSecret = (key: string): boolean => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
+
 /** Reads the `stellaops` namespace from the Pulumi runtime: the one place config is read. */
-export function readStackConfig(): { config: StackConfig; secrets: StackSecrets } {
+export function readStackConfig(): StackInput {
+    const all = pulumi.runtime.allConfig();
+    const early = keyProblems(Object.keys(all), isConfigSecret);
+    if (early.length > 0) throw new ConfigError(early);
     const prefix = `${NAMESPACE}:`;
     const secretNames = new Set<string>(SECRET_KEYS);
     const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    for (const [key, value] of Object.entries(all)) {
         if (!key.startsWith(prefix)) continue;
         const name = key.slice(prefix.length);
         if (secretNames.has(name)) continue; // never parsed, never unwrapped
@@ -106,11 +97,12 @@ export function readStackConfig(): { config: StackConfig; secrets: StackSecrets 
         if (v !== undefined) secrets[k] = v;
     }
     const config = parseStackConfig(raw, new Set(Object.keys(secrets) as SecretKey[]));
-    return { config, secrets };
+    // parseStackConfig checked the row's required secrets, so the pairing is sound.
+    return { profile: config.profile, config, secrets } as StackInput;
 }
 
 /** Pulumi hands every value over as a string; objects, lists, numbers and booleans as JSON. */
-function parseValue(value: string): unknown {
+export function parseValue(value: string): unknown {
     try {
         return JSON.parse(value);
     } catch {

@@ -1,6 +1,9 @@
+/**
+ * `stellaops:nats`: the optional JetStream transport, absent from every stack unless enabled.
+ * Limits that depend on the catalog (accounts, shares) are the NATS plan's business.
+ */
 import { z } from "zod";
-import { checkNatsOptions, natsServices } from "../../components/nats/plan";
-import { bool, host, int, mebibytes, oneOf, port, quantity } from "./rules";
+import { bool, host, int, oneOf, port, quantity } from "./rules";
 
 /** JetStream limits of one service's account (MiB); unset values share what the server has left. */
 const accountLimits = z.strictObject({
@@ -9,58 +12,14 @@ const accountLimits = z.strictObject({
     maxConsumers: int(1).optional(),
 });
 
-/** `stellaops:nats`: optional JetStream transport; absent from every stack unless enabled. */
-export const natsSection = z
-    .strictObject({
-        enabled: bool.default(false),
-        /** Transport exported to services for queues; nats only takes effect when enabled. */
-        queueTransport: oneOf(["valkey", "nats"] as const).default("valkey"),
-        /** JetStream limits in MiB (server-wide); required when enabled. */
-        maxMemoryStoreMb: int(1).optional(),
-        maxFileStoreMb: int(1).optional(),
-        /** Volume size for the JetStream store (dev/airgap); external: the existing server's store volume. */
-        storageSize: quantity.default("10Gi"),
-        /** Services that get an account (keys from the catalog's NATS services), with optional limits; unset: all of them. */
-        accounts: z.record(z.string(), accountLimits).optional(),
-        /** TLS on the client port (certificate and key from the natsTlsCert / natsTlsKey secrets). */
-        tls: bool.default(false),
-        /** external: the existing server. */
-        host: host.optional(),
-        port: port.default(4222),
-    })
-    .superRefine((nats, ctx) => {
-        const issue = (path: (string | number)[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
-        const known = natsServices();
-        // Typos in service names are reported even while NATS is off.
-        for (const name of Object.keys(nats.accounts ?? {})) {
-            if (!known.includes(name as never)) issue(["accounts", name], `expected a service with NATS subjects in the catalog (one of ${known.join(", ")})`, name);
-        }
-        if (!nats.enabled) {
-            if (nats.queueTransport === "nats") issue(["queueTransport"], "expected valkey while nats.enabled is false (set nats.enabled: true to move queues to NATS)", nats.queueTransport);
-            return;
-        }
-        if (nats.maxMemoryStoreMb === undefined || nats.maxFileStoreMb === undefined) {
-            if (nats.maxMemoryStoreMb === undefined) issue(["maxMemoryStoreMb"], "expected the JetStream memory-store limit in MiB when nats.enabled is true", undefined);
-            if (nats.maxFileStoreMb === undefined) issue(["maxFileStoreMb"], "expected the JetStream file-store limit in MiB when nats.enabled is true", undefined);
-            return;
-        }
-        // Values that break the field rules are reported by them already.
-        if (!(nats.maxMemoryStoreMb >= 1 && nats.maxFileStoreMb >= 1)) return;
-        const problems = checkNatsOptions({
-            serverName: "check",
-            maxMemoryStoreMb: nats.maxMemoryStoreMb,
-            maxFileStoreMb: nats.maxFileStoreMb,
-            volumeMb: mebibytes(nats.storageSize),
-            accounts: nats.accounts,
-            tls: nats.tls,
-        });
-        // Unknown services were reported above.
-        for (const p of problems) if (!(p.path[0] === "accounts" && p.path.length === 2 && !known.includes(p.path[1] as never))) issue([...p.path], p.message, p.input);
-        if (nats.queueTransport === "nats" && nats.accounts) {
-            for (const s of known.filter((n) => !(n in nats.accounts!))) {
-                issue(["accounts", s], `expected an account for ${s}: queueTransport nats moves its queues and streams to NATS`, undefined);
-            }
-        }
-    });
-
-export type NatsConfig = z.infer<typeof natsSection>;
+export const natsFields = {
+    enabled: bool.default(false).describe("run (or, external, configure accounts on) NATS JetStream; off: no NATS resource, output or setting exists"),
+    queueTransport: oneOf(["valkey", "nats"] as const).default("valkey").describe("queue transport of the services that have NATS streams (Scanner, Scheduler); the others stay on Valkey"),
+    maxMemoryStoreMb: int(1).optional().describe("server-wide JetStream memory-store limit in MiB; required when enabled"),
+    maxFileStoreMb: int(1).optional().describe("server-wide JetStream file-store limit in MiB; required when enabled, must fit in `storageSize`"),
+    storageSize: quantity.default("10Gi").describe("JetStream store volume (airgap PVC; external: the existing server's store volume)"),
+    accounts: z.record(z.string(), accountLimits).optional().describe("services that get an account, with optional `maxMemoryMb`/`maxFileMb`/`maxConsumers`; default every service with NATS streams"),
+    tls: bool.default(false).describe("TLS on the client port (certificate and key from the natsTlsCert / natsTlsKey secrets)"),
+    host: host.optional().describe("the existing server's host; required when enabled"),
+    port: port.default(4222).describe("the existing server's client port"),
+};

@@ -1,74 +1,46 @@
+/**
+ * `stellaops:objectStore`: bucket names and layout, tamper evidence, and where the S3 API is.
+ * Full bucket names are checked by the object-storage plan, which knows the layout.
+ */
 import { z } from "zod";
 import { bool, int, oneOf, quantity } from "./rules";
 
-/**
- * Longest suffix the per-purpose layout appends to the prefix ("-evidence"); a prefix longer
- * than 63 minus this would make an invalid bucket name. The plan re-checks every full name.
- */
-const LONGEST_SUFFIX = "-evidence".length;
-const PREFIX_MAX = 63 - LONGEST_SUFFIX;
-
 /** Lowercase letters, digits and hyphens, starting and ending with a letter or digit; no dots (they break TLS with virtual-host addressing). */
-const bucketPrefix = z
-    .string({ error: "expected a bucket name prefix" })
-    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { error: "expected a bucket name prefix of lowercase letters, digits and hyphens, starting and ending with a letter or digit" })
-    .min(3, { error: `expected a bucket name prefix of 3 to ${PREFIX_MAX} characters` })
-    .max(PREFIX_MAX, { error: `expected a bucket name prefix of 3 to ${PREFIX_MAX} characters (bucket names are at most 63 with "-evidence" appended)` })
-    .refine((v) => !v.startsWith("xn--") && !v.startsWith("sthree-") && !v.startsWith("amzn-s3-demo-"), {
-        error: "expected a bucket name prefix not starting with a reserved S3 prefix (xn--, sthree-, amzn-s3-demo-)",
-    });
+const bucketName = z
+    .string({ error: "expected a bucket name" })
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { error: "expected lowercase letters, digits and hyphens, starting and ending with a letter or digit" })
+    .min(3, { error: "expected 3 to 63 characters" })
+    .max(63, { error: "expected 3 to 63 characters" });
+
+const keyPrefix = z.string({ error: "expected a key prefix" }).regex(/^(?:[A-Za-z0-9!_.*'()-]+\/)*$/, { error: 'expected "" or path segments each ending with "/", such as "scanner/"' });
 
 const url = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
-/** `stellaops:objectStore`: bucket layout, evidence retention, and where the S3 API is. */
-export const objectStoreSection = z
-    .strictObject({
-        /** Prefix of every bucket name (buckets per purpose) or the shared bucket's name (dev). */
-        bucketPrefix: bucketPrefix.default("stellaops"),
-        /** Object lock with a default retention on the evidence bucket (the shared bucket in dev). */
-        objectLock: bool.default(true),
-        /** Whether the backend implements S3 object lock; RustFS and AWS S3 do, some gateways do not (external). */
-        backendSupportsLock: bool.default(true),
-        /** Default retention applied to new evidence objects. */
-        evidenceRetention: z
-            .strictObject({
-                mode: oneOf(["GOVERNANCE", "COMPLIANCE"] as const).default("GOVERNANCE"),
-                days: int(1, 36500).default(365),
-            })
-            .default({ mode: "GOVERNANCE", days: 365 }),
-        /** Days after which replayable outputs expire. */
-        replayExpirationDays: int(1).default(400),
-        /** Volume size (airgap PVC). */
-        storageSize: quantity.default("50Gi"),
-        /** external: S3 endpoint URL services use, e.g. https://s3.internal:9000. */
-        endpoint: url.optional(),
-        /**
-         * Where Pulumi itself reaches the S3 and admin APIs when that differs from what services
-         * use: airgap (in-cluster DNS) through a port-forward, e.g. http://127.0.0.1:9000.
-         */
-        providerEndpoint: url.optional(),
-        /** Region reported to S3 clients; RustFS and most gateways accept us-east-1. */
-        region: z.string({ error: "expected a region name" }).regex(/^[a-z0-9-]+$/, { error: "expected a region name such as us-east-1" }).default("us-east-1"),
-        /** external: whether the backend has users and policies through the MinIO-compatible admin API. */
-        supportsUsers: bool.default(false),
-    })
-    .superRefine((os, ctx) => {
-        if (os.objectLock && !os.backendSupportsLock) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["objectLock"],
-                input: os.objectLock,
-                message: "expected false when objectStore.backendSupportsLock is false: retention needs a backend with object lock",
-            });
-        }
-        if (os.objectLock && os.replayExpirationDays < os.evidenceRetention.days) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["replayExpirationDays"],
-                input: os.replayExpirationDays,
-                message: `expected at least objectStore.evidenceRetention.days (${os.evidenceRetention.days}): replay outputs must outlive the evidence they reproduce, and in a shared bucket the lock refuses earlier expiry`,
-            });
-        }
-    });
+/** One purpose's bucket: rename the bucket or its key prefix, or (for a purpose not in the catalog) declare it. */
+const bucketOverride = z.strictObject({
+    name: bucketName.optional().describe("bucket name"),
+    prefix: keyPrefix.optional().describe("key prefix inside the bucket"),
+    objectLock: bool.optional().describe("object lock with the evidence retention (new purposes)"),
+    expires: bool.optional().describe("objects expire after `replayExpirationDays` (new purposes)"),
+});
 
-export type ObjectStoreConfig = z.infer<typeof objectStoreSection>;
+export const objectStoreFields = {
+    sharedBucket: bucketName.default("stellaops").describe("the one bucket of the shared layout; each purpose is a prefix `<documented bucket>/<prefix>` in it"),
+    bucketPrefix: bucketName.max(40, { error: "expected at most 40 characters (the longest documented bucket name is appended)" }).optional().describe("prepended to every documented bucket name (`<bucketPrefix>-scanner-artifacts`); required where names are global (AWS)"),
+    buckets: z.record(z.string(), bucketOverride).default({}).describe("per purpose (`artifacts`, `surfaceManifests`, `surfaceCache`, `evidence`, `replay`, or a new one): `name`, `prefix`; new purposes also `objectLock`, `expires`"),
+    objectLock: bool.default(true).describe("object lock with a default retention on the evidence bucket (the shared bucket in the shared layout)"),
+    backendSupportsLock: bool.default(true).describe("whether the existing backend implements S3 object lock"),
+    evidenceRetention: z
+        .strictObject({
+            mode: oneOf(["GOVERNANCE", "COMPLIANCE"] as const).default("GOVERNANCE"),
+            days: int(1, 36500).default(365),
+        })
+        .prefault({})
+        .describe("default retention of new evidence objects: `mode` GOVERNANCE or COMPLIANCE, `days`"),
+    replayExpirationDays: int(1).default(400).describe("days after which replayable outputs (and their old versions) expire"),
+    storageSize: quantity.default("50Gi").describe("RustFS volume (airgap PVC)"),
+    endpoint: url.optional().describe("the existing S3 endpoint services use, e.g. https://s3.internal:9000"),
+    providerEndpoint: url.optional().describe("where `pulumi up` reaches the S3 and admin APIs when that differs from what services use (a port-forward)"),
+    region: z.string({ error: "expected a region name" }).regex(/^[a-z0-9-]+$/, { error: "expected a region name such as us-east-1" }).default("us-east-1").describe("region reported to S3 clients of an S3-compatible server"),
+    supportsUsers: bool.default(false).describe("whether the existing backend has users and policies through the MinIO-compatible admin API"),
+};

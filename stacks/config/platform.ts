@@ -1,65 +1,56 @@
+/**
+ * `stellaops:images`, `stellaops:docker`, `stellaops:kubernetes`, `stellaops:aws`: where each
+ * profile's servers run. Rules that span sections (mirror and digests, port clashes, a
+ * non-loopback bind) are in ./profile-rules.ts.
+ */
 import { z } from "zod";
-import { SERVICE_NAMES } from "../../components/catalog";
-import { bool, cidr, image, int, oneOf } from "./rules";
+import { bool, cidr, image, int } from "./rules";
 
-/** `stellaops:images`: one pinned reference per server image (dev and airgap). */
-export const imagesSection = z.strictObject({
-    postgres: image.default("postgres:17.6-bookworm"),
-    valkey: image.default("valkey/valkey:8.1.4-bookworm"),
-    rustfs: image.default("rustfs/rustfs:1.0.0-alpha.69"),
-    nats: image.default("nats:2.11.9-alpine"),
-});
+const dnsLabel = z.string({ error: "expected a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "expected a DNS-1123 label" });
+const hostPort = int(1, 65535);
 
-/** `stellaops:docker`: the dev profile's Docker engine. */
-export const dockerSection = z.strictObject({
-    /** Docker host; unset means the local engine (DOCKER_HOST or the default socket). */
-    host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\//, { error: "expected a Docker host URL (unix://, tcp://, ssh://)" }).optional(),
-    /** Address published ports bind to; loopback unless you mean otherwise. */
-    bindAddress: z.ipv4({ error: "expected an IPv4 address" }).default("127.0.0.1"),
-    /** Host ports for each server. */
+export const imagesFields = {
+    postgres: image.default("postgres:17.6-bookworm").describe("PostgreSQL image"),
+    valkey: image.default("valkey/valkey:8.1.4-bookworm").describe("Valkey image"),
+    rustfs: image.default("rustfs/rustfs:1.0.0-alpha.69").describe("RustFS image"),
+    nats: image.default("nats:2.11.9-alpine").describe("NATS image (used only when NATS is enabled)"),
+};
+
+export const dockerFields = {
+    host: z.string({ error: "expected a Docker host URL" }).regex(/^(unix|tcp|ssh|npipe):\/\//, { error: "expected a Docker host URL (unix://, tcp://, ssh://)" }).optional().describe("Docker engine; default the local one (DOCKER_HOST or the default socket)"),
+    bindAddress: z.ipv4({ error: "expected an IPv4 address" }).default("127.0.0.1").describe("address published ports bind to; anything but loopback needs `exposeOnNetwork: true`"),
+    exposeOnNetwork: bool.default(false).describe("acknowledges that a non-loopback `bindAddress` publishes the servers to that network"),
     ports: z
-        .strictObject({
-            postgres: int(1, 65535).default(5432),
-            valkey: int(1, 65535).default(6379),
-            rustfs: int(1, 65535).default(8080),
-            nats: int(1, 65535).default(4222),
-        })
-        .default({ postgres: 5432, valkey: 6379, rustfs: 8080, nats: 4222 }),
-    /** Name prefix of the containers, volumes and network. */
-    namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "expected a lowercase name prefix" }).default("stellaops"),
-});
+        .strictObject({ postgres: hostPort.default(5432), valkey: hostPort.default(6379), rustfs: hostPort.default(8080), nats: hostPort.default(4222) })
+        .prefault({})
+        .describe("host port per server: `postgres`, `valkey` (split: the cache instance takes the next port), `rustfs`, `nats`"),
+    namePrefix: z.string({ error: "expected a name prefix" }).regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "expected a lowercase name prefix" }).default("stellaops").describe("prefix of the containers, volumes and network"),
+};
 
-/** `stellaops:kubernetes`: the airgap profile's cluster. */
-export const kubernetesSection = z.strictObject({
-    /** Namespace the stack creates for the dependencies. */
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "expected a DNS-1123 label" }).default("stellaops-deps"),
-    /** Mirror registry host every image must come from, e.g. registry.internal:5000. */
-    mirrorRegistry: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, { error: "expected a registry host[:port] without scheme" }).optional(),
-    /** StorageClass for the PVCs; unset uses the cluster default. */
-    storageClass: z.string().optional(),
-    /** kubeconfig context; unset uses the current one. */
-    context: z.string().optional(),
-    /** Label selecting StellaOps pods that may reach the dependencies (NetworkPolicy). */
-    clientPodLabel: z.strictObject({ key: z.string(), value: z.string() }).default({ key: "app.kubernetes.io/part-of", value: "stellaops" }),
-    /** Namespace the StellaOps services run in: their connection Secrets go there, and only its labelled pods may connect. */
-    servicesNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "expected a DNS-1123 label" }).default("stellaops"),
-});
+export const kubernetesFields = {
+    namespace: dnsLabel.default("stellaops-deps").describe("namespace the stack creates for the dependencies (Pod Security restricted)"),
+    servicesNamespace: dnsLabel.default("stellaops").describe("namespace the StellaOps services run in: their connection Secrets go there, and only its labelled pods may connect"),
+    mirrorRegistry: z
+        .string({ error: "expected a registry host" })
+        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, { error: "expected a registry host[:port] without scheme" })
+        .optional()
+        .describe("mirror registry every image comes from, e.g. registry.internal:5000"),
+    storageClass: z.string({ error: "expected a StorageClass name" }).optional().describe("StorageClass of the PVCs; default the cluster's default class"),
+    context: z.string({ error: "expected a kubeconfig context name" }).optional().describe("kubeconfig context; default the current one"),
+    clientPodLabel: z
+        .strictObject({ key: z.string(), value: z.string() })
+        .default({ key: "app.kubernetes.io/part-of", value: "stellaops" })
+        .describe("label of the StellaOps pods the NetworkPolicies admit (`key`, `value`)"),
+};
 
-/** `stellaops:aws`: the aws profile's account, network and reach. */
-export const awsSection = z.strictObject({
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional(),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC id (vpc-...)" }).optional(),
-    /** Private subnets (at least two, in different AZs) for RDS and ElastiCache. */
-    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet id (subnet-...)" })).default([]),
-    /** Who may connect: CIDR blocks and/or security groups of the StellaOps services. */
-    allowedCidrs: z.array(cidr).default([]),
-    allowedSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group id (sg-...)" })).default([]),
-    /** Optional customer-managed KMS key for RDS, ElastiCache and S3. */
-    kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:/, { error: "expected a KMS key ARN" }).optional(),
-    /** Name prefix for every AWS resource. */
-    namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "expected a lowercase name prefix" }).default("stellaops"),
-});
+const idList = (pattern: RegExp, what: string) => z.array(z.string({ error: `expected ${what}` }).regex(pattern, { error: `expected ${what}` }));
 
-export const profileSection = oneOf(["dev", "airgap", "aws", "external"] as const);
-export const serviceName = oneOf(SERVICE_NAMES);
-export { bool };
+export const awsFields = {
+    region: z.string({ error: "expected an AWS region" }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional().describe("AWS region"),
+    vpcId: z.string({ error: "expected a VPC id" }).regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC id (vpc-...)" }).optional().describe("the existing VPC"),
+    subnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)").default([]).describe("private subnets in two or more AZs for RDS and ElastiCache"),
+    allowedCidrs: z.array(cidr).default([]).describe("CIDR blocks of the StellaOps services"),
+    allowedSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)").default([]).describe("security groups of the StellaOps services"),
+    kmsKeyArn: z.string({ error: "expected a KMS key ARN" }).regex(/^arn:aws[a-z-]*:kms:/, { error: "expected a KMS key ARN" }).optional().describe("customer-managed KMS key for RDS, ElastiCache and S3; default AWS-managed keys"),
+    namePrefix: z.string({ error: "expected a name prefix" }).regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "expected a lowercase name prefix" }).default("stellaops").describe("prefix of every AWS resource name"),
+};

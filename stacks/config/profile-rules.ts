@@ -1,69 +1,130 @@
 /**
- * Rules that span sections: what each profile needs, and the air-gapped image rules.
- * They run inside zod (superRefine) so every problem is reported in one error.
+ * Rules that span sections, keyed on the profile descriptor's capabilities (never on a profile's
+ * name): mirrored images, published ports, managed networks, NATS, tamper evidence. They run
+ * inside zod (superRefine) so every problem is reported in one error.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { PROFILES, ProfileDescriptor } from "../profiles";
+import type { StackConfig } from "./schema";
 
-type Raw = {
-    profile: "dev" | "airgap" | "aws" | "external";
-    postgres: { host?: string };
-    valkey: { host?: string; split: boolean };
-    objectStore: { endpoint?: string };
-    nats: { enabled: boolean; host?: string };
-    images: Record<string, string>;
-    kubernetes: { mirrorRegistry?: string };
-    aws: { region?: string; vpcId?: string; subnetIds: string[]; allowedCidrs: string[]; allowedSecurityGroupIds: string[] };
-};
+/**
+ * Registries and mirrors on the internet that an air-gapped stack must never name. `*.x` matches
+ * x and every host under it.
+ */
+export const PUBLIC_REGISTRY_HOSTS = [
+    "*.docker.io",
+    "*.docker.com",
+    "*.gcr.io",
+    "*.pkg.dev",
+    "ghcr.io",
+    "*.quay.io",
+    "public.ecr.aws",
+    "registry.k8s.io",
+    "mcr.microsoft.com",
+    "registry.redhat.io",
+    "registry.access.redhat.com",
+    "nvcr.io",
+    "cgr.dev",
+    "registry.gitlab.com",
+    "docker.elastic.co",
+    "registry.suse.com",
+    "container-registry.oracle.com",
+];
 
-/** Public registries and internet hosts that must never appear in an air-gapped stack. */
-export const PUBLIC_REGISTRY_HOSTS = ["docker.io", "registry-1.docker.io", "index.docker.io", "quay.io", "ghcr.io", "gcr.io", "registry.k8s.io", "public.ecr.aws", "mcr.microsoft.com"];
+/** Whether a registry host (with or without a port) is one of the public registries above. */
+export function isPublicRegistry(registry: string): boolean {
+    const host = registry.replace(/:\d+$/, "").toLowerCase();
+    return PUBLIC_REGISTRY_HOSTS.some((p) => (p.startsWith("*.") ? host === p.slice(2) || host.endsWith(p.slice(1)) : host === p));
+}
 
 const DIGEST_REF = /^([a-z0-9.-]+(?::[0-9]{1,5})?)\/([a-z0-9][a-z0-9._\-/]*)@sha256:[a-f0-9]{64}$/;
+const LOOPBACK = /^127\./;
 
-function need(ctx: z.RefinementCtx, ok: boolean, path: (string | number)[], expected: string, input: unknown): void {
-    if (!ok) ctx.addIssue({ code: "custom", path, input, message: expected });
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+const issue = (ctx: Ctx, path: Path, message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
+
+export function checkProfile(cfg: StackConfig, ctx: Ctx): void {
+    const p: ProfileDescriptor = PROFILES[cfg.profile];
+    if (p.mirroredImages && "images" in cfg && "kubernetes" in cfg) checkMirror(cfg, ctx);
+    if ("docker" in cfg) checkDocker(cfg, ctx);
+    if ("aws" in cfg) checkAwsNetwork(cfg, ctx);
+    checkNats(cfg, p, ctx);
+    checkObjectStore(cfg, ctx);
 }
 
-export function checkProfile(cfg: Raw, ctx: z.RefinementCtx): void {
-    switch (cfg.profile) {
-        case "external":
-            need(ctx, !!cfg.postgres.host, ["postgres", "host"], "expected the host of the existing PostgreSQL server (profile external)", cfg.postgres.host);
-            need(ctx, !!cfg.valkey.host, ["valkey", "host"], "expected the host of the existing Valkey server (profile external)", cfg.valkey.host);
-            need(ctx, !cfg.valkey.split, ["valkey", "split"], "expected false on profile external: the existing server is one instance", cfg.valkey.split);
-            need(ctx, !!cfg.objectStore.endpoint, ["objectStore", "endpoint"], "expected the URL of the existing S3 endpoint (profile external)", cfg.objectStore.endpoint);
-            if (cfg.nats.enabled) need(ctx, !!cfg.nats.host, ["nats", "host"], "expected the host of the existing NATS server when NATS is enabled (profile external)", cfg.nats.host);
-            break;
-        case "airgap":
-            checkAirgap(cfg, ctx);
-            break;
-        case "aws":
-            need(ctx, !!cfg.aws.region, ["aws", "region"], "expected an AWS region (profile aws)", cfg.aws.region);
-            need(ctx, !!cfg.aws.vpcId, ["aws", "vpcId"], "expected the VPC id (profile aws)", cfg.aws.vpcId);
-            need(ctx, cfg.aws.subnetIds.length >= 2, ["aws", "subnetIds"], "expected at least two private subnet ids in different AZs (profile aws)", cfg.aws.subnetIds);
-            need(
-                ctx,
-                cfg.aws.allowedCidrs.length + cfg.aws.allowedSecurityGroupIds.length > 0,
-                ["aws", "allowedSecurityGroupIds"],
-                "expected at least one allowed security group or CIDR (aws.allowedCidrs) for StellaOps services (profile aws)",
-                cfg.aws.allowedSecurityGroupIds,
-            );
-            need(ctx, !cfg.nats.enabled, ["nats", "enabled"], "expected false: the aws profile has no managed NATS; run NATS as an external server and use profile external for it", cfg.nats.enabled);
-            break;
-        case "dev":
-            break;
-    }
+interface MirrorInputs {
+    readonly profile: string;
+    readonly kubernetes: { readonly mirrorRegistry?: string };
+    readonly images: Readonly<Record<string, string>>;
+    readonly nats: { readonly enabled: boolean };
 }
 
-function checkAirgap(cfg: Raw, ctx: z.RefinementCtx): void {
+function checkMirror(cfg: MirrorInputs, ctx: Ctx): void {
     const mirror = cfg.kubernetes.mirrorRegistry;
-    need(ctx, !!mirror, ["kubernetes", "mirrorRegistry"], "expected the mirror registry host (profile airgap)", mirror);
-    if (mirror && PUBLIC_REGISTRY_HOSTS.includes(mirror.replace(/:\d+$/, ""))) {
-        ctx.addIssue({ code: "custom", path: ["kubernetes", "mirrorRegistry"], input: mirror, message: "expected a private mirror registry, not a public registry (profile airgap)" });
-    }
+    if (mirror === undefined) return issue(ctx, ["kubernetes", "mirrorRegistry"], `expected the mirror registry host (profile ${cfg.profile} pulls only from a mirror)`, undefined);
+    if (isPublicRegistry(mirror)) issue(ctx, ["kubernetes", "mirrorRegistry"], `expected a private mirror registry, not a public registry (profile ${cfg.profile})`, mirror);
     for (const [name, ref] of Object.entries(cfg.images)) {
         if (name === "nats" && !cfg.nats.enabled) continue;
         const m = DIGEST_REF.exec(ref);
-        const ok = !!m && !!mirror && m[1] === mirror;
-        need(ctx, ok, ["images", name], `expected ${mirror ?? "<mirror registry>"}/<repository>@sha256:<64 hex> (profile airgap pulls only from the mirror, by digest)`, ref);
+        if (m && m[1] === mirror) continue;
+        issue(ctx, ["images", name], `expected ${mirror}/<repository>@sha256:<64 hex> (profile ${cfg.profile} pulls only from the mirror, by digest)`, ref);
+    }
+}
+
+function checkDocker(cfg: Extract<StackConfig, { docker: unknown }>, ctx: Ctx): void {
+    const d = cfg.docker;
+    if (!LOOPBACK.test(d.bindAddress) && !d.exposeOnNetwork) {
+        issue(ctx, ["docker", "bindAddress"], "expected a loopback address (127.x), or docker.exposeOnNetwork: true to publish PostgreSQL, Valkey and RustFS on that network", d.bindAddress);
+    }
+    // Every host port a container publishes: a clash would only surface halfway through `pulumi up`.
+    const published: [string, number][] = [
+        ["postgres", d.ports.postgres],
+        ["valkey", d.ports.valkey],
+        ...(cfg.valkey.split ? ([["valkey (split cache instance: valkey + 1)", d.ports.valkey + 1]] as [string, number][]) : []),
+        ["rustfs", d.ports.rustfs],
+        ...(cfg.nats.enabled ? ([["nats", d.ports.nats]] as [string, number][]) : []),
+    ];
+    published.forEach(([name, port], i) => {
+        const clash = published.slice(0, i).find(([, other]) => other === port);
+        if (clash) issue(ctx, ["docker", "ports", name.split(" ")[0]], `expected a host port no other server publishes: ${port} is also ${clash[0]}'s`, port);
+    });
+}
+
+function checkAwsNetwork(cfg: Extract<StackConfig, { aws: unknown }>, ctx: Ctx): void {
+    const a = cfg.aws;
+    if (a.subnetIds.length < 2) issue(ctx, ["aws", "subnetIds"], "expected at least two private subnet ids in different AZs", a.subnetIds);
+    if (a.allowedCidrs.length + a.allowedSecurityGroupIds.length === 0) {
+        issue(ctx, ["aws", "allowedSecurityGroupIds"], "expected at least one allowed security group or CIDR (aws.allowedCidrs) for the StellaOps services", a.allowedSecurityGroupIds);
+    }
+}
+
+function checkNats(cfg: StackConfig, p: ProfileDescriptor, ctx: Ctx): void {
+    const n = cfg.nats as Partial<Record<string, unknown>> & { enabled: boolean };
+    if (!n.enabled) {
+        if (n.queueTransport === "nats") issue(ctx, ["nats", "queueTransport"], "expected valkey while nats.enabled is false (set nats.enabled: true to move queues to NATS)", n.queueTransport);
+        return;
+    }
+    if (!p.nats) {
+        issue(ctx, ["nats", "enabled"], `expected false: the ${p.name} profile has no NATS; run NATS as an existing server and use the external profile for it`, true);
+        return;
+    }
+    for (const key of ["maxMemoryStoreMb", "maxFileStoreMb"]) if (n[key] === undefined) issue(ctx, ["nats", key], `expected the JetStream ${key === "maxMemoryStoreMb" ? "memory" : "file"}-store limit in MiB when nats.enabled is true`, undefined);
+    if ("host" in n && n.host === undefined) issue(ctx, ["nats", "host"], "expected the host of the existing NATS server when nats.enabled is true", undefined);
+}
+
+function checkObjectStore(cfg: StackConfig, ctx: Ctx): void {
+    const os = cfg.objectStore as Partial<Record<string, unknown>> & { objectLock: boolean; replayExpirationDays: number; evidenceRetention: { days: number } };
+    if (os.objectLock && os.backendSupportsLock === false) {
+        issue(ctx, ["objectStore", "objectLock"], "expected false when objectStore.backendSupportsLock is false: retention needs a backend with object lock", true);
+    }
+    if (os.objectLock && os.replayExpirationDays < os.evidenceRetention.days) {
+        issue(
+            ctx,
+            ["objectStore", "replayExpirationDays"],
+            `expected at least objectStore.evidenceRetention.days (${os.evidenceRetention.days}): replay outputs must outlive the evidence they reproduce, and in a shared bucket the lock refuses earlier expiry`,
+            os.replayExpirationDays,
+        );
     }
 }

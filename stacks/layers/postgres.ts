@@ -1,121 +1,69 @@
 /**
- * PostgreSQL layer: the server the profile runs (container, StatefulSet, RDS, or an existing
- * one), a PostgreSQL provider wired to it, and the ServiceSchemas on top.
+ * PostgreSQL access on a server a platform stood up (or points at): a PostgreSQL provider wired
+ * to it as its admin, the ServiceSchemas on top, and per-service connection settings.
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { PostgresContainer } from "../../components/postgres/docker";
-import { PostgresStatefulSet } from "../../components/postgres/kubernetes";
-import { RdsPostgres } from "../../components/postgres/aws";
+import type { PostgresPlan } from "../../components/postgres/plan";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
-import { mebibytes } from "../config/rules";
-import type { StackConfig, StackSecrets } from "../config";
-import { awsNetwork, Platform } from "../platform";
-import type { Endpoint, PerService, PostgresConnection } from "./types";
+import type { PostgresConfig } from "../config";
+import type { PerService, PostgresConnection, Published } from "./types";
 
-interface Server {
+/** A PostgreSQL server as the access layer needs it. */
+export interface PostgresServer {
     /** Where services connect. */
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     /** Where the Pulumi provider connects, as whom. */
-    readonly admin: { host: pulumi.Input<string>; port: pulumi.Input<number>; user: string; password: pulumi.Input<string>; sslMode: string; superuser: boolean };
-    readonly ready: pulumi.Resource[];
-    /** sslmode services use. */
+    readonly admin: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly user: pulumi.Input<string>; readonly password: pulumi.Input<string>; readonly superuser: boolean };
+    /** sslmode of the admin connection and of the services' settings. */
     readonly sslMode: string;
+    /** Resources that must be ready (health check passed) before the provider connects. */
+    readonly ready: pulumi.Resource[];
+    /** dev: where the Docker host reaches it. */
+    readonly published?: Published;
 }
 
-function superuserPassword(): pulumi.Output<string> {
-    return pulumi.secret(new random.RandomPassword("postgres-superuser-password", { length: 32, special: false }).result);
+/** The admin address: `postgres.adminHost`/`adminPort` (a tunnel) when set, else the server's own. */
+export function adminAddress(pg: Partial<Pick<PostgresConfig, "adminHost" | "adminPort">>, host: pulumi.Input<string>, port: pulumi.Input<number>) {
+    return { host: pg.adminHost ?? host, port: pg.adminPort ?? port };
 }
 
-function server(cfg: StackConfig, secrets: StackSecrets, platform: Platform): Server {
-    const pg = cfg.postgres;
-    switch (platform.kind) {
-        case "dev": {
-            const password = superuserPassword();
-            const c = new PostgresContainer(
-                "postgres",
-                { containerName: `${platform.namePrefix}-postgres`, image: cfg.images.postgres, networkName: platform.network.name, bindAddress: platform.bindAddress, hostPort: platform.ports.postgres, superuserPassword: password },
-                { providers: [platform.provider] },
-            );
-            const admin = { host: pg.adminHost ?? c.adminHost, port: pg.adminPort ?? c.adminPort, user: "postgres", password, sslMode: "disable", superuser: true };
-            return { host: c.host, port: c.port, admin, ready: [c.server.container], sslMode: "disable" };
-        }
-        case "airgap": {
-            const password = superuserPassword();
-            const s = new PostgresStatefulSet(
-                "postgres",
-                { namespace: platform.namespace, image: cfg.images.postgres, storageSize: pg.storageSize, storageClass: platform.storageClass, superuserPassword: password, clients: platform.clients },
-                { providers: [platform.provider] },
-            );
-            const admin = { host: pg.adminHost ?? s.host, port: pg.adminPort ?? s.port, user: "postgres", password, sslMode: "disable", superuser: true };
-            return { host: s.host, port: s.port, admin, ready: [s.server.statefulSet], sslMode: "disable" };
-        }
-        case "aws": {
-            const rds = new RdsPostgres(
-                "postgres",
-                {
-                    identifier: `${platform.namePrefix}-postgres`,
-                    version: pg.version,
-                    instanceClass: pg.instanceClass,
-                    storageGb: Math.ceil(mebibytes(pg.storageSize) / 1024),
-                    multiAz: pg.multiAz,
-                    backupRetentionDays: pg.backupRetentionDays,
-                    ...awsNetwork(platform),
-                },
-                { providers: [platform.provider] },
-            );
-            const admin = { host: pg.adminHost ?? rds.host, port: pg.adminPort ?? rds.port, user: rds.masterUsername, password: rds.masterPassword, sslMode: "require", superuser: false };
-            return { host: rds.host, port: rds.port, admin, ready: [rds.instance], sslMode: "require" };
-        }
-        case "external": {
-            // Presence is checked by config validation; the value stays a secret Output.
-            const password = secrets.postgresAdminPassword!;
-            const admin = { host: pg.host!, port: pg.port, user: pg.adminUser, password, sslMode: pg.sslMode, superuser: true };
-            return { host: pg.host!, port: pg.port, admin, ready: [], sslMode: pg.sslMode };
-        }
-    }
-}
-
-export function deployPostgres(cfg: StackConfig, secrets: StackSecrets, platform: Platform): { endpoint: Endpoint; services: PerService<PostgresConnection> } {
-    const pg = cfg.postgres;
-    const srv = server(cfg, secrets, platform);
+export function postgresAccess(plan: PostgresPlan, pg: PostgresConfig, server: PostgresServer): PerService<PostgresConnection> {
     const provider = new postgresql.Provider(
         "postgres-provider",
         {
-            host: srv.admin.host,
-            port: srv.admin.port,
-            username: srv.admin.user,
-            password: srv.admin.password,
+            host: server.admin.host,
+            port: server.admin.port,
+            username: server.admin.user,
+            password: server.admin.password,
             database: "postgres",
-            sslmode: srv.admin.sslMode,
-            superuser: srv.admin.superuser,
+            sslmode: server.sslMode,
+            superuser: server.admin.superuser,
             connectTimeout: 30,
         },
-        // The server must be up (health check passed) before the provider connects.
-        { dependsOn: srv.ready },
+        { dependsOn: server.ready },
     );
     const access = new ServiceSchemas(
         "postgres-access",
         {
-            database: pg.database,
-            createDatabase: pg.createDatabase,
+            database: plan.database,
+            createDatabase: plan.createDatabase,
             rolePrefix: pg.rolePrefix,
             schemaNames: pg.schemaNames,
-            extensions: pg.extensions,
-            extensionsSchema: pg.extensionsSchema,
+            extensions: plan.extensions,
+            extensionsSchema: plan.extensionsSchema,
             connectionLimit: pg.connectionLimit,
             statementTimeoutMs: pg.statementTimeoutMs,
-            host: srv.host,
-            port: srv.port,
-            sslMode: srv.sslMode,
+            host: server.host,
+            port: server.port,
+            sslMode: server.sslMode,
         },
         { providers: [provider] },
     );
-    const services: PerService<PostgresConnection> = {};
+    const out: PerService<PostgresConnection> = {};
     for (const [name, a] of Object.entries(access.services)) {
-        services[name as keyof typeof services] = { host: srv.host, port: srv.port, database: pg.database, schema: a.schema, role: a.role, dsn: a.dsn, password: a.password };
+        out[name] = { host: server.host, port: server.port, database: plan.database, schema: a.schema, role: a.role, dsn: a.dsn, password: a.password, ...(server.published && { published: server.published }) };
     }
-    return { endpoint: { host: srv.host, port: srv.port, ready: srv.ready }, services };
+    return out;
 }

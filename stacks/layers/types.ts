@@ -1,11 +1,18 @@
 /**
- * What each layer hands back to the composition: per-service connection settings. Secrets are
+ * What each layer hands to the composition: per-service connection settings. Secrets are
  * Outputs marked secret; everything else may be plain or an Output.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketPurpose, ServiceName, ValkeyPattern } from "../../components/catalog";
+import type { ServiceName, ValkeyPattern } from "../../components/catalog";
+import type { InstanceEndpoint } from "../../components/types";
 
 export type PerService<T> = Partial<Record<ServiceName, T>>;
+
+/** Where a process on the Docker host reaches a server (dev: the published port). */
+export interface Published {
+    readonly host: string;
+    readonly port: number;
+}
 
 export interface PostgresConnection {
     readonly host: pulumi.Input<string>;
@@ -16,6 +23,7 @@ export interface PostgresConnection {
     /** postgres://role:password@host:port/db?... (secret). */
     readonly dsn: pulumi.Output<string>;
     readonly password: pulumi.Output<string>;
+    readonly published?: Published;
 }
 
 export interface ValkeyConnection {
@@ -29,6 +37,7 @@ export interface ValkeyConnection {
     readonly prefixes: Partial<Record<ValkeyPattern, string>>;
     /** TTLs in seconds the service should apply (nonce, cache default). */
     readonly ttls: Record<string, number>;
+    readonly published?: Published;
 }
 
 export interface ObjectStoreConnection {
@@ -36,9 +45,11 @@ export interface ObjectStoreConnection {
     readonly region: string;
     readonly forcePathStyle: boolean;
     /** Bucket and key prefix per purpose the service uses. */
-    readonly buckets: Partial<Record<BucketPurpose, { readonly bucket: pulumi.Input<string>; readonly prefix: string; readonly access: "readwrite" | "readonly" }>>;
+    readonly buckets: Record<string, { readonly bucket: pulumi.Input<string>; readonly prefix: string; readonly access: "readwrite" | "readonly" }>;
     readonly accessKeyId: pulumi.Output<string>;
     readonly secretAccessKey: pulumi.Output<string>;
+    /** dev: the endpoint as the Docker host reaches it. */
+    readonly publishedEndpoint?: string;
 }
 
 export interface NatsConnection {
@@ -47,12 +58,38 @@ export interface NatsConnection {
     readonly password: pulumi.Output<string>;
     readonly subjects: string;
     readonly streams: readonly string[];
+    readonly published?: Published;
 }
 
 /** A server endpoint a layer stood up (or was pointed at), and what to wait on before using it. */
-export interface Endpoint {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
+export interface Endpoint extends InstanceEndpoint {
     /** Resources that must exist before clients connect (container, StatefulSet, RDS instance). */
     readonly ready: pulumi.Resource[];
 }
+
+/** What one platform module deployed, per dependency. */
+export interface Deployed {
+    readonly postgres: PerService<PostgresConnection>;
+    readonly valkey: PerService<ValkeyConnection>;
+    readonly objectStore: PerService<ObjectStoreConnection>;
+    /** Only when NATS is enabled. */
+    readonly nats?: PerService<NatsConnection>;
+    /** Valkey operator login (absent on external: the server's owners have theirs). */
+    readonly valkeyOperator?: { readonly user: string; readonly password: pulumi.Output<string> };
+    /** Only when NATS is enabled: the system account's operator, and (external) the accounts block to include. */
+    readonly natsOperator?: { readonly user: string; readonly password: pulumi.Output<string>; readonly accountsConf?: pulumi.Output<string> };
+    /** Hands the assembled connections to the platform (Kubernetes: one Secret per service). */
+    readonly publish?: (services: ServiceConnections) => void;
+}
+
+/** Everything one service needs to connect; NATS only when enabled and the service has streams. */
+export interface ServiceConnection {
+    readonly postgres?: PostgresConnection;
+    readonly valkey?: ValkeyConnection;
+    readonly objectStore?: ObjectStoreConnection;
+    readonly nats?: NatsConnection;
+    /** Where the service's queues live: nats only for services with NATS streams, when chosen. */
+    readonly queueTransport: "valkey" | "nats";
+}
+
+export type ServiceConnections = PerService<ServiceConnection>;

@@ -1,0 +1,125 @@
+/**
+ * Every plan of a stack, computed once from validated config and the extended catalog, before
+ * any resource is registered: the layers, the components, the renderers and the outputs all
+ * read these values. A plan's problems become config errors naming `stellaops:<key>`.
+ */
+import { Catalog } from "../components/catalog";
+import { extendCatalog } from "../components/catalog-extend";
+import { NatsPlan, planNats } from "../components/nats/plan";
+import { ObjectStorePlan, planObjectStore } from "../components/objectstore/plan";
+import { PostgresPlan, planPostgres } from "../components/postgres/plan";
+import { PlanError, Problem } from "../components/problems";
+import { ValkeyPlan, planValkey } from "../components/valkey/plan";
+import { ConfigError, StackConfig } from "./config";
+import { keyPath } from "./config/format";
+import { mebibytes } from "./config/rules";
+import { PROFILES } from "./profiles";
+
+export interface StackPlans {
+    readonly catalog: Catalog;
+    readonly postgres: PostgresPlan;
+    readonly valkey: ValkeyPlan;
+    readonly objectStore: ObjectStorePlan;
+    /** Only when NATS is enabled. */
+    readonly nats?: NatsPlan;
+    /** Per service: where its queues live (nats only for services with NATS streams). */
+    readonly transport: Readonly<Record<string, "valkey" | "nats">>;
+}
+
+const line = (section: string, p: Problem) => `${keyPath([section, ...p.path].filter((s) => s !== ""))}: ${p.message}, got ${p.input === undefined ? "nothing" : JSON.stringify(p.input)}`;
+
+/** Runs `plan`, turning its PlanError into lines for one ConfigError; other errors are bugs and propagate. */
+function collect<T>(problems: string[], plan: () => T): T | undefined {
+    try {
+        return plan();
+    } catch (err) {
+        if (!(err instanceof PlanError)) throw err;
+        problems.push(...err.problems.map((p) => line(err.section, p)));
+        return undefined;
+    }
+}
+
+/** The catalog this stack runs with: StellaOps' services plus the config's additions. */
+export function stackCatalog(cfg: StackConfig): Catalog {
+    const router = cfg.valkey.router;
+    return extendCatalog({ services: cfg.services, buckets: cfg.objectStore.buckets, router });
+}
+
+export function planStack(cfg: StackConfig): StackPlans {
+    const p = PROFILES[cfg.profile];
+    const problems: string[] = [];
+    const catalog = collect(problems, () => stackCatalog(cfg));
+    if (!catalog) throw new ConfigError(problems);
+    const pg = cfg.postgres;
+    const postgres = collect(problems, () =>
+        planPostgres(
+            {
+                database: pg.database,
+                createDatabase: "createDatabase" in pg ? pg.createDatabase : true,
+                rolePrefix: pg.rolePrefix,
+                schemaNames: pg.schemaNames,
+                extensions: pg.extensions,
+                extensionsSchema: pg.extensionsSchema,
+                connectionLimit: pg.connectionLimit,
+                statementTimeoutMs: pg.statementTimeoutMs,
+            },
+            catalog,
+        ),
+    );
+    const v = cfg.valkey;
+    const valkey = collect(problems, () =>
+        planValkey(
+            {
+                maxmemoryMb: "maxmemoryMb" in v ? v.maxmemoryMb : 512,
+                cacheMaxmemoryMb: "cacheMaxmemoryMb" in v ? v.cacheMaxmemoryMb : undefined,
+                evictionPolicy: "evictionPolicy" in v ? v.evictionPolicy : undefined,
+                nonceTtlSeconds: v.nonceTtlSeconds,
+                cacheTtlSeconds: v.cacheTtlSeconds,
+                cacheTtlOverrides: v.cacheTtlOverrides,
+                rateLimitWindowSeconds: v.rateLimitWindowSeconds,
+                keyPrefixes: v.keyPrefixes,
+                userPrefix: v.userPrefix,
+                split: "split" in v ? v.split : false,
+                // ElastiCache always encrypts in transit.
+                tls: "tls" in v ? v.tls : p.servers === "managed",
+            },
+            catalog,
+        ),
+    );
+    const os = cfg.objectStore;
+    const objectStore = collect(problems, () =>
+        planObjectStore(
+            {
+                layout: p.bucketLayout,
+                bucketPrefix: "sharedBucket" in os ? os.sharedBucket : "bucketPrefix" in os ? (os.bucketPrefix ?? "") : "",
+                objectLock: os.objectLock,
+                backendSupportsLock: "backendSupportsLock" in os ? os.backendSupportsLock : true,
+                retention: os.evidenceRetention,
+                replayExpirationDays: os.replayExpirationDays,
+            },
+            catalog,
+        ),
+    );
+    const n = cfg.nats;
+    const nats =
+        n.enabled && "maxMemoryStoreMb" in n
+            ? collect(problems, () =>
+                  planNats(
+                      {
+                          serverName: "nats",
+                          maxMemoryStoreMb: n.maxMemoryStoreMb ?? 0,
+                          maxFileStoreMb: n.maxFileStoreMb ?? 0,
+                          volumeMb: "storageSize" in n ? mebibytes(n.storageSize) : undefined,
+                          accounts: n.accounts,
+                          tls: n.tls,
+                          clientPort: "port" in n ? n.port : undefined,
+                      },
+                      catalog,
+                  ),
+              )
+            : undefined;
+    if (problems.length > 0) throw new ConfigError(problems);
+    const natsOn = n.enabled && "queueTransport" in n && n.queueTransport === "nats";
+    const transport = Object.fromEntries(catalog.services.map((s) => [s.name, natsOn && (s.nats?.streams.length ?? 0) > 0 ? "nats" : "valkey"])) as Record<string, "valkey" | "nats">;
+    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, nats, transport };
+}

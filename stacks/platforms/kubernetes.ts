@@ -1,0 +1,95 @@
+/**
+ * The kubernetes platform: every server a StatefulSet in a namespace with Pod Security
+ * `restricted`, reachable only by StellaOps pods, and one Secret per service in the services'
+ * namespace with its connection settings. Loaded only by profiles on this platform.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { generatedPassword, generatedRootKeys } from "../../components/credentials";
+import { NatsStatefulSet } from "../../components/nats/kubernetes";
+import { RustfsStatefulSet } from "../../components/objectstore/rustfs-kubernetes";
+import { PostgresStatefulSet } from "../../components/postgres/kubernetes";
+import type { ClientSelector } from "../../components/types";
+import { ValkeyStatefulSets } from "../../components/valkey/kubernetes";
+import type { StackInputFor } from "../config";
+import { natsConnections } from "../layers/nats";
+import { s3CompatibleStore } from "../layers/objectstore";
+import { adminAddress, postgresAccess } from "../layers/postgres";
+import { valkeyConnections } from "../layers/valkey";
+import type { Deployed } from "../layers/types";
+import { secretEntries, ServiceConnections } from "../outputs";
+import type { StackPlans } from "../plans";
+import type { ProfilesOn } from "../profiles";
+import { tlsPair } from "./tls";
+
+type Input = StackInputFor<ProfilesOn<"kubernetes">>;
+
+const PART_OF = "app.kubernetes.io/part-of";
+
+export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Deployed {
+    const k = cfg.kubernetes;
+    const provider = new k8s.Provider("k8s", { context: k.context, enableServerSideApply: true });
+    const ns = new k8s.core.v1.Namespace(
+        "k8s-namespace",
+        { metadata: { name: k.namespace, labels: { [PART_OF]: "stellaops", "pod-security.kubernetes.io/enforce": "restricted" } } },
+        { provider, protect: true, retainOnDelete: true },
+    );
+    const namespace = ns.metadata.name;
+    const clients: ClientSelector = { podLabel: k.clientPodLabel, namespaces: [k.servicesNamespace] };
+    const on = { providers: [provider] };
+    const storageClass = k.storageClass;
+
+    const superuserPassword = generatedPassword("postgres-superuser-password");
+    const pg = new PostgresStatefulSet("postgres", { namespace, image: cfg.images.postgres, storageSize: cfg.postgres.storageSize, storageClass, superuserPassword, clients }, on);
+    const postgres = postgresAccess(plans.postgres, cfg.postgres, {
+        host: pg.host,
+        port: pg.port,
+        admin: { ...adminAddress(cfg.postgres, pg.host, pg.port), user: "postgres", password: superuserPassword, superuser: true },
+        sslMode: "disable",
+        ready: [pg.server.statefulSet],
+    });
+
+    const vk = new ValkeyStatefulSets("valkey", { plan: plans.valkey, namespace, image: cfg.images.valkey, storageSize: cfg.valkey.storageSize, storageClass, clients, tls: tlsPair(secrets, "valkey", plans.valkey.tls) }, on);
+    const valkey = valkeyConnections(plans.valkey, { endpoints: vk.endpoints, passwords: vk.passwords, tls: plans.valkey.tls, operator: true });
+
+    const root = generatedRootKeys("objectstore-root");
+    const rustfs = new RustfsStatefulSet(
+        "objectstore-rustfs",
+        { namespace, appName: "rustfs", image: cfg.images.rustfs, storageSize: cfg.objectStore.storageSize, storageClass, clients, rootAccessKey: root.accessKey, rootSecretKey: root.secretKey },
+        on,
+    );
+    const serviceUrl = pulumi.interpolate`http://${rustfs.host}:${rustfs.port}`;
+    const objectStore = s3CompatibleStore(plans.objectStore, {
+        serviceUrl,
+        // In-cluster DNS works only when Pulumi runs in the cluster; otherwise a port-forward.
+        providerUrl: cfg.objectStore.providerEndpoint ?? serviceUrl,
+        accessKey: root.accessKey,
+        secretKey: root.secretKey,
+        region: cfg.objectStore.region,
+        ready: [rustfs.server.statefulSet],
+        users: true,
+        policyPrefix: cfg.objectStore.bucketPrefix ?? "stellaops",
+    });
+
+    let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
+    if (plans.nats) {
+        const n = new NatsStatefulSet("nats", { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls), clients }, on);
+        nats = natsConnections(plans.nats, { host: n.host, passwords: n.credentials.passwords, tls: cfg.nats.tls });
+    }
+    return { postgres, ...valkey, objectStore, ...nats, publish: (services) => serviceSecrets(provider, k.servicesNamespace, services) };
+}
+
+/** One Secret per service in the services' namespace; mount it with envFrom. */
+function serviceSecrets(provider: k8s.Provider, namespace: string, services: ServiceConnections): void {
+    for (const [name, conn] of Object.entries(services)) {
+        new k8s.core.v1.Secret(
+            `k8s-secret-${name}`,
+            {
+                metadata: { name: `stellaops-${name}-deps`, namespace, labels: { [PART_OF]: "stellaops", "stellaops.io/service": name } },
+                type: "Opaque",
+                stringData: secretEntries(conn!),
+            },
+            { provider },
+        );
+    }
+}

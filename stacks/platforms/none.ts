@@ -1,0 +1,52 @@
+/**
+ * The "none" platform: servers that already exist. The stack creates only what lives on them:
+ * database objects, ACL users (a dynamic provider), buckets and users, and NATS accounts for the
+ * operator to include. Loaded only by profiles on this platform.
+ */
+import { credentialsFor, secretNatsAccounts } from "../../components/nats/credentials";
+import { ValkeyExternalUsers } from "../../components/valkey/external";
+import type { StackInputFor } from "../config";
+import { natsConnections } from "../layers/nats";
+import { s3CompatibleStore } from "../layers/objectstore";
+import { adminAddress, postgresAccess } from "../layers/postgres";
+import { valkeyConnections } from "../layers/valkey";
+import type { Deployed } from "../layers/types";
+import type { StackPlans } from "../plans";
+import type { ProfilesOn } from "../profiles";
+
+type Input = StackInputFor<ProfilesOn<"none">>;
+
+export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Deployed {
+    const pg = cfg.postgres;
+    const postgres = postgresAccess(plans.postgres, pg, {
+        host: pg.host,
+        port: pg.port,
+        admin: { ...adminAddress(pg, pg.host, pg.port), user: pg.adminUser, password: secrets.postgresAdminPassword, superuser: pg.adminIsSuperuser },
+        sslMode: pg.sslMode,
+        ready: [],
+    });
+
+    const v = cfg.valkey;
+    const users = new ValkeyExternalUsers("valkey", { plan: plans.valkey, host: v.host, port: v.port, adminUser: v.adminUser, adminPassword: secrets.valkeyAdminPassword });
+    const valkey = valkeyConnections(plans.valkey, { endpoints: { main: { host: users.host, port: users.port } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
+
+    const os = cfg.objectStore;
+    const objectStore = s3CompatibleStore(plans.objectStore, {
+        serviceUrl: os.endpoint,
+        providerUrl: os.providerEndpoint ?? os.endpoint,
+        accessKey: secrets.objectStoreAccessKey,
+        secretKey: secrets.objectStoreSecretKey,
+        region: os.region,
+        ready: [],
+        users: os.supportsUsers,
+        policyPrefix: os.bucketPrefix ?? "stellaops",
+    });
+
+    let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
+    if (plans.nats && cfg.nats.host) {
+        // The server exists; the stack owns the accounts: passwords here, hashes for the operator.
+        const creds = credentialsFor("nats-credentials", plans.nats);
+        nats = natsConnections(plans.nats, { host: cfg.nats.host, passwords: creds.passwords, tls: cfg.nats.tls, accountsConf: secretNatsAccounts(plans.nats, creds.bcryptHashes) });
+    }
+    return { postgres, ...valkey, objectStore, ...nats };
+}
