@@ -6,7 +6,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
 import type { ServiceAccess } from "./plan";
-import { servicePolicy } from "./policy";
+import { servicePolicy } from "./access-policy";
+import type { ServiceCredentials } from "./settings";
 
 export const AWS_IDENTITIES_TYPE = "stellaops:objectstore:AwsServiceIdentities";
 
@@ -15,13 +16,14 @@ export interface AwsServiceIdentitiesArgs {
     readonly services: readonly ServiceAccess[];
     /** Prefix of the IAM user names (`<prefix>-objectstore-<service>`). */
     readonly namePrefix: string;
+    /**
+     * ARN partition of the policies' resources (`aws-cn`, `aws-us-gov` in those regions).
+     * @default "aws"
+     */
+    readonly partition?: string;
 }
 
-export interface ServiceCredentials {
-    readonly accessKeyId: pulumi.Output<string>;
-    /** Secret Output. */
-    readonly secretAccessKey: pulumi.Output<string>;
-}
+export type { ServiceCredentials };
 
 export class AwsServiceIdentities extends pulumi.ComponentResource {
     /** Credentials per service. */
@@ -37,7 +39,7 @@ export class AwsServiceIdentities extends pulumi.ComponentResource {
                 { name: `${args.namePrefix}-objectstore-${access.service}`, path: "/stellaops/", tags: { "stellaops:service": access.service } },
                 { parent: this },
             );
-            new aws.iam.UserPolicy(`${child}-policy`, { user: user.name, name: "objectstore", policy: JSON.stringify(servicePolicy(access)) }, { parent: this });
+            new aws.iam.UserPolicy(`${child}-policy`, { user: user.name, name: "objectstore", policy: JSON.stringify(servicePolicy(access, args.partition)) }, { parent: this });
             const key = new aws.iam.AccessKey(`${child}-key`, { user: user.name }, { parent: this });
             credentials[access.service] = { accessKeyId: key.id, secretAccessKey: pulumi.secret(key.secret) };
         }

@@ -8,7 +8,7 @@ const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3
 
 /** Returns what is wrong with `name` as an S3 bucket name ("expected ..."), or undefined when valid. */
 export function bucketNameProblem(name: string): string | undefined {
-    if (name.length < 3 || name.length > 63) return `expected 3 to 63 characters, got ${name.length}`;
+    if (name.length < 3 || name.length > 63) return `expected 3 to 63 characters (${name.length} here)`;
     if (!/^[a-z0-9.-]+$/.test(name)) return "expected only lowercase letters, digits, dots and hyphens";
     if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "expected a letter or digit first and last";
     if (name.includes("..")) return "expected no two adjacent dots";

@@ -7,7 +7,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketSpec } from "./plan";
 
-export const BUCKET_TYPE = "stellaops:objectstore:Bucket";
+/** The component's type token; it matches the class name. */
+export const STORAGE_BUCKET_TYPE = "stellaops:objectstore:StorageBucket";
+/** The token before it matched the class name: aliased so existing stacks keep their buckets (no replacement). */
+export const FORMER_BUCKET_TYPE = "stellaops:objectstore:Bucket";
 
 export interface StorageBucketArgs {
     /** The planned bucket: physical name, lock, retention, lifecycle. */
@@ -18,7 +21,10 @@ export interface StorageBucketArgs {
      * private because no anonymous policy or ACL is ever set.
      */
     readonly backend: "aws" | "s3compatible";
-    /** aws: customer-managed KMS key for default encryption; unset uses SSE-S3 (AES256). */
+    /**
+     * aws: customer-managed KMS key for default encryption.
+     * @default SSE-S3 (AES256)
+     */
     readonly kmsKeyArn?: string;
 }
 
@@ -29,7 +35,7 @@ export class StorageBucket extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
 
     constructor(name: string, args: StorageBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(BUCKET_TYPE, name, {}, opts);
+        super(STORAGE_BUCKET_TYPE, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: FORMER_BUCKET_TYPE }] });
         const spec = args.spec;
         // Evidence history is the point: neither the bucket nor its versioning and lock settings
         // may disappear through a refactor (deleting BucketVersioning suspends versioning).
@@ -42,7 +48,7 @@ export class StorageBucket extends pulumi.ComponentResource {
                 objectLockEnabled: spec.objectLock ? true : undefined,
                 forceDestroy: false,
                 // Tagging is optional on S3-compatible servers; only AWS gets tags.
-                tags: args.backend === "aws" ? { "stellaops:purposes": spec.purposes.join(".") } : undefined,
+                tags: args.backend === "aws" ? { "stellaops:purposes": spec.purposes.map((p) => p.purpose).join(".") } : undefined,
             },
             keep,
         );

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StatefulServer } from "../kubernetes/stateful-server";
+import type { ClientSelector } from "../types";
 import { RUSTFS_ACCESS_KEY_ENV, RUSTFS_DATA_DIR, RUSTFS_HEALTH_PATH, RUSTFS_LOG_DIR, RUSTFS_S3_PORT, RUSTFS_SECRET_KEY_ENV, RUSTFS_UID, rustfsEnv } from "./rustfs-server";
 
 export const RUSTFS_STATEFUL_TYPE = "stellaops:objectstore:RustfsStatefulSet";
@@ -15,14 +16,15 @@ export interface RustfsStatefulSetArgs {
     readonly appName: string;
     /** Mirror-registry image by digest. */
     readonly image: string;
-    /** PVC size and class. */
+    /** PVC size. */
     readonly storageSize: string;
+    /** @default the cluster's default StorageClass */
     readonly storageClass?: string;
     /** Root credentials (secret Outputs). */
     readonly rootAccessKey: pulumi.Input<string>;
     readonly rootSecretKey: pulumi.Input<string>;
     /** Pods admitted by the NetworkPolicy. */
-    readonly clients: { readonly podLabel: { readonly key: string; readonly value: string }; readonly namespaces: readonly string[] };
+    readonly clients: ClientSelector;
 }
 
 export class RustfsStatefulSet extends pulumi.ComponentResource {

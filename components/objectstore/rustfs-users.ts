@@ -7,9 +7,9 @@ import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ServiceName } from "../catalog";
-import type { ServiceCredentials } from "./aws-identities";
 import type { ServiceAccess } from "./plan";
-import { servicePolicy } from "./policy";
+import { servicePolicy } from "./access-policy";
+import type { ServiceCredentials } from "./settings";
 
 export const RUSTFS_USERS_TYPE = "stellaops:objectstore:RustfsServiceUsers";
 
