@@ -45,6 +45,23 @@ export function stackCatalog(cfg: StackConfig): Catalog {
     return extendCatalog({ services: cfg.services, buckets: cfg.objectStore.buckets, router });
 }
 
+/**
+ * The PostgreSQL plan reports its first problem as `<field>: expected ...`: as a PlanError here,
+ * with schema names checked against the catalog.
+ * TODO(lead): move both into components/postgres/plan.ts once its owner is done.
+ */
+function postgresPlanErrors<T>(catalog: Catalog, schemaNames: Readonly<Record<string, string>>, plan: () => T): T {
+    const unknown = Object.keys(schemaNames).filter((k) => !catalog.schemas.some((s) => s.name === k));
+    if (unknown.length > 0) throw new PlanError("postgres", unknown.map((k) => ({ path: ["schemaNames", k], message: `expected a catalog schema (${catalog.schemas.map((s) => s.name).join(", ")})`, input: k })));
+    try {
+        return plan();
+    } catch (err) {
+        const m = /^([A-Za-z0-9_.[\]]+): (expected.*)$/s.exec((err as Error).message);
+        if (!m) throw err;
+        throw new PlanError("postgres", [{ path: m[1].split("."), message: m[2], input: undefined }]);
+    }
+}
+
 export function planStack(cfg: StackConfig): StackPlans {
     const p = PROFILES[cfg.profile];
     const problems: string[] = [];
@@ -52,7 +69,7 @@ export function planStack(cfg: StackConfig): StackPlans {
     if (!catalog) throw new ConfigError(problems);
     const pg = cfg.postgres;
     const postgres = collect(problems, () =>
-        planPostgres(
+        postgresPlanErrors(catalog, pg.schemaNames, () => planPostgres(
             {
                 database: pg.database,
                 createDatabase: "createDatabase" in pg ? pg.createDatabase : true,
@@ -64,7 +81,7 @@ export function planStack(cfg: StackConfig): StackPlans {
                 statementTimeoutMs: pg.statementTimeoutMs,
             },
             catalog,
-        ),
+        )),
     );
     const v = cfg.valkey;
     const valkey = collect(problems, () =>
@@ -91,7 +108,8 @@ export function planStack(cfg: StackConfig): StackPlans {
         planObjectStore(
             {
                 layout: p.bucketLayout,
-                bucketPrefix: "sharedBucket" in os ? os.sharedBucket : "bucketPrefix" in os ? (os.bucketPrefix ?? "") : "",
+                sharedBucket: "sharedBucket" in os ? os.sharedBucket : "stellaops",
+                bucketPrefix: "bucketPrefix" in os ? os.bucketPrefix : undefined,
                 objectLock: os.objectLock,
                 backendSupportsLock: "backendSupportsLock" in os ? os.backendSupportsLock : true,
                 retention: os.evidenceRetention,

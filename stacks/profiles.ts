@@ -35,6 +35,10 @@ export interface ProfileDescriptor {
     readonly nats: boolean;
     /** Whether published addresses differ from in-network ones (Docker publishes ports on the host). */
     readonly hostAddresses: boolean;
+    /** Example stacks of this profile: `Pulumi.<stack>.yaml` files, each with a plan snapshot. */
+    readonly stacks: readonly string[];
+    /** What a real `pulumi preview` of it needs in CI besides the Pulumi token. */
+    readonly previewCredentials: readonly ("aws" | "kubeconfig")[];
     /** Secrets the profile cannot generate: credentials of servers that already exist. */
     readonly requiredSecrets: readonly SecretKey[];
     /** Config keys the profile reads, per section; anything else set there is refused. */
@@ -55,6 +59,8 @@ const NATS_SERVER = ["enabled", "queueTransport", "maxMemoryStoreMb", "maxFileSt
 export const PROFILES = {
     dev: {
         name: "dev",
+        stacks: ["dev"],
+        previewCredentials: [],
         summary: "everything in Docker on one engine, ports published on loopback",
         platform: "docker",
         servers: "runs",
@@ -78,6 +84,8 @@ export const PROFILES = {
     },
     airgap: {
         name: "airgap",
+        stacks: ["airgap"],
+        previewCredentials: ["kubeconfig"],
         summary: "Kubernetes without internet access, every image from a mirror by digest",
         platform: "kubernetes",
         servers: "runs",
@@ -101,6 +109,8 @@ export const PROFILES = {
     },
     aws: {
         name: "aws",
+        stacks: ["aws"],
+        previewCredentials: ["aws"],
         summary: "AWS managed services: RDS PostgreSQL, ElastiCache Valkey, S3",
         platform: "aws",
         servers: "managed",
@@ -123,6 +133,8 @@ export const PROFILES = {
     },
     external: {
         name: "external",
+        stacks: ["external"],
+        previewCredentials: [],
         summary: "servers that already exist: only schemas and roles, ACL users, buckets (and NATS accounts)",
         platform: "none",
         servers: "existing",
@@ -151,8 +163,8 @@ export function profile(name: ProfileName): ProfileDescriptor {
     return PROFILES[name];
 }
 
-/** The stack file of a profile's example stack. */
-export const stackFileOf = (name: ProfileName): string => `Pulumi.${name}.yaml`;
+/** Every example stack, in descriptor order: what snapshots, plan diffs, the bench and CI cover. */
+export const EXAMPLE_STACKS: readonly { readonly stack: string; readonly profile: ProfileName }[] = PROFILE_NAMES.flatMap((profile) => PROFILES[profile].stacks.map((stack) => ({ stack, profile })));
 
 /** The profiles whose row runs on platform K (what a platform module accepts). */
 export type ProfilesOn<K extends PlatformKind> = { [N in ProfileName]: (typeof PROFILES)[N]["platform"] extends K ? N : never }[ProfileName];

@@ -6,8 +6,7 @@
 import { evaluateStack, Evaluation } from "./offline/evaluate";
 import { RecordedResource } from "./offline/recorder";
 import { createHash } from "crypto";
-import { parseArgs } from "util";
-import { runCli } from "./offline/cli";
+import { UsageError, cliArgs, oneOf, runCli } from "./offline/cli";
 
 export interface PlanJson {
     readonly stack: string;
@@ -73,11 +72,14 @@ export function toPlanText(plan: PlanJson): string {
     return lines.join("\n") + "\n";
 }
 
+const USAGE = "usage: npm run --silent plan -- --stack <name> [--format text|json]";
+
 async function main(): Promise<string> {
-    const { values } = parseArgs({ options: { stack: { type: "string" }, format: { type: "string", default: "text" } } });
-    if (!values.stack) throw new Error("usage: npm run --silent plan -- --stack <name> [--format text|json]");
+    const { values } = cliArgs(USAGE, { stack: { type: "string" }, format: { type: "string", default: "text" } });
+    const format = oneOf("format", values.format!, ["text", "json"] as const, USAGE);
+    if (!values.stack) throw new UsageError(`--stack is required\n${USAGE}`);
     const plan = toPlanJson(await evaluateStack(values.stack));
-    return values.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : toPlanText(plan);
+    return format === "json" ? JSON.stringify(plan, null, 2) + "\n" : toPlanText(plan);
 }
 
 if (require.main === module) runCli(main);

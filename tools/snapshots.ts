@@ -1,6 +1,6 @@
 /**
- * `npm run plan:snapshots`: rewrites test/stacks/snapshots/<stack>.plan.txt for every stack, so
- * a pull request that changes infrastructure shows the change in its diff.
+ * `npm run plan:snapshots`: rewrites test/stacks/snapshots/<stack>.plan.txt for every example
+ * stack of the profile descriptor, so a pull request that changes infrastructure shows it.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -8,8 +8,9 @@ import { evaluateStack } from "./offline/evaluate";
 import { ROOT } from "./offline/stack-file";
 import { runCli } from "./offline/cli";
 import { toPlanJson, toPlanText } from "./plan";
+import { STACKS } from "./stacks";
 
-export const STACKS = ["dev", "airgap", "aws", "external"] as const;
+export { STACKS };
 export const SNAPSHOT_DIR = path.join(ROOT, "test", "stacks", "snapshots");
 export const snapshotPath = (stack: string) => path.join(SNAPSHOT_DIR, `${stack}.plan.txt`);
 

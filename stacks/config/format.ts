@@ -65,9 +65,11 @@ function unknownKey(profile: ProfileName | undefined, path: readonly PropertyKey
 
 export function formatIssue(issue: z.core.$ZodIssue, profile: ProfileName | undefined): string {
     if (issue.code === "unrecognized_keys") return issue.keys.map((k) => unknownKey(profile, issue.path, k)).join("\n  ");
-    if (issue.code === "invalid_union" && issue.path.length === 0) {
+    if (issue.code === "invalid_union") {
         return `${keyPath(["profile"])}: expected one of ${PROFILE_NAMES.join(", ")}, got ${describe((issue.input as Record<string, unknown> | undefined)?.profile)}`;
     }
-    const message = issue.message.startsWith("expected") ? issue.message : `expected ${issue.message.replace(/^Invalid input: expected /, "")}`;
+    // A record key that breaks its rule: the key's own message.
+    const text = issue.code === "invalid_key" && issue.issues[0] ? issue.issues[0].message : issue.message;
+    const message = text.startsWith("expected") ? text : `expected ${text.replace(/^Invalid input: expected /, "")}`;
     return `${keyPath(issue.path)}: ${message}, got ${describe(issue.input)}`;
 }

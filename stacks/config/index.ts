@@ -39,11 +39,21 @@ export function parseStackConfig(raw: Record<string, unknown>, secretsSet: Reado
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
     const profile = PROFILE_NAMES.includes(raw.profile as ProfileName) ? (raw.profile as ProfileName) : undefined;
     if (!result.success) throw new ConfigError(result.error.issues.map((i) => formatIssue(i, profile)));
-    const missing = requiredSecrets(result.data).filter((k) => !secretsSet.has(k));
-    if (missing.length > 0) {
-        throw new ConfigError(missing.map((k) => `${NAMESPACE}:${k}: expected a secret (pulumi config set --secret ${NAMESPACE}:${k} ...), got nothing`));
-    }
+    const needed = requiredSecrets(result.data);
+    const missing = needed.filter((k) => !secretsSet.has(k));
+    const unused = [...secretsSet].filter((k) => !usableSecrets(result.data).includes(k));
+    const problems = [
+        ...missing.map((k) => `${NAMESPACE}:${k}: expected a secret (pulumi config set --secret ${NAMESPACE}:${k} ...), got nothing`),
+        ...unused.map((k) => `${NAMESPACE}:${k}: not used by the ${result.data.profile} profile`),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
     return result.data;
+}
+
+/** Secrets a profile reads at all: its row's, and TLS material of servers it runs. */
+function usableSecrets(cfg: StackConfig): SecretKey[] {
+    const p = PROFILES[cfg.profile];
+    return [...p.requiredSecrets, ...(p.servers === "runs" ? (["valkeyTlsCert", "valkeyTlsKey", "natsTlsCert", "natsTlsKey"] as const) : [])];
 }
 
 /** Secrets a config needs: its row's, plus TLS material for servers the stack runs itself. */

@@ -48,7 +48,10 @@ const idList = (pattern: RegExp, what: string) => z.array(z.string({ error: `exp
 export const awsFields = {
     region: z.string({ error: "expected an AWS region" }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional().describe("AWS region"),
     vpcId: z.string({ error: "expected a VPC id" }).regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC id (vpc-...)" }).optional().describe("the existing VPC"),
-    subnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)").default([]).describe("private subnets in two or more AZs for RDS and ElastiCache"),
+    subnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)")
+        .min(2, { error: "expected at least two private subnet ids in different AZs" })
+        .prefault([])
+        .describe("private subnets in two or more AZs for RDS and ElastiCache"),
     allowedCidrs: z.array(cidr).default([]).describe("CIDR blocks of the StellaOps services"),
     allowedSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)").default([]).describe("security groups of the StellaOps services"),
     kmsKeyArn: z.string({ error: "expected a KMS key ARN" }).regex(/^arn:aws[a-z-]*:kms:/, { error: "expected a KMS key ARN" }).optional().describe("customer-managed KMS key for RDS, ElastiCache and S3; default AWS-managed keys"),

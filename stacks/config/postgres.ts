@@ -15,7 +15,11 @@ export const postgresFields = {
         .default("stellaops_")
         .describe("prefix of every role name, so several installations can share a server"),
     schemaNames: z.record(z.string(), identifier).default({}).describe("physical schema name per catalog schema (`schemaNames.vuln: advisories`); default the catalog name"),
-    extensions: z.array(identifier).default(["pgcrypto", "pg_trgm"]).describe("extensions the infrastructure creates, since service roles cannot"),
+    extensions: z
+        .array(identifier)
+        .superRefine((list, ctx) => list.forEach((e, i) => list.indexOf(e) !== i && ctx.addIssue({ code: "custom", path: [i], input: e, message: "expected each extension once" })))
+        .default(["pgcrypto", "pg_trgm"])
+        .describe("extensions the infrastructure creates, since service roles cannot"),
     extensionsSchema: identifier.default("extensions").describe("schema holding the extensions; on every role's search_path after its own schema"),
     connectionLimit: int(1, 10000).default(20).describe("connection limit of each service login role"),
     statementTimeoutMs: int(1).default(30000).describe("statement_timeout of each service login role, in milliseconds"),

@@ -1,6 +1,6 @@
 /**
  * Rules that span sections, keyed on the profile descriptor's capabilities (never on a profile's
- * name): mirrored images, published ports, managed networks, NATS, tamper evidence. They run
+ * name): mirrored images, published ports, managed networks, NATS. Rules that need a plan's knowledge (bucket layout, catalog) live in that plan. They run
  * inside zod (superRefine) so every problem is reported in one error.
  */
 import type { z } from "zod";
@@ -51,7 +51,6 @@ export function checkProfile(cfg: StackConfig, ctx: Ctx): void {
     if ("docker" in cfg) checkDocker(cfg, ctx);
     if ("aws" in cfg) checkAwsNetwork(cfg, ctx);
     checkNats(cfg, p, ctx);
-    checkObjectStore(cfg, ctx);
 }
 
 interface MirrorInputs {
@@ -94,7 +93,6 @@ function checkDocker(cfg: Extract<StackConfig, { docker: unknown }>, ctx: Ctx): 
 
 function checkAwsNetwork(cfg: Extract<StackConfig, { aws: unknown }>, ctx: Ctx): void {
     const a = cfg.aws;
-    if (a.subnetIds.length < 2) issue(ctx, ["aws", "subnetIds"], "expected at least two private subnet ids in different AZs", a.subnetIds);
     if (a.allowedCidrs.length + a.allowedSecurityGroupIds.length === 0) {
         issue(ctx, ["aws", "allowedSecurityGroupIds"], "expected at least one allowed security group or CIDR (aws.allowedCidrs) for the StellaOps services", a.allowedSecurityGroupIds);
     }
@@ -111,20 +109,5 @@ function checkNats(cfg: StackConfig, p: ProfileDescriptor, ctx: Ctx): void {
         return;
     }
     for (const key of ["maxMemoryStoreMb", "maxFileStoreMb"]) if (n[key] === undefined) issue(ctx, ["nats", key], `expected the JetStream ${key === "maxMemoryStoreMb" ? "memory" : "file"}-store limit in MiB when nats.enabled is true`, undefined);
-    if ("host" in n && n.host === undefined) issue(ctx, ["nats", "host"], "expected the host of the existing NATS server when nats.enabled is true", undefined);
-}
-
-function checkObjectStore(cfg: StackConfig, ctx: Ctx): void {
-    const os = cfg.objectStore as Partial<Record<string, unknown>> & { objectLock: boolean; replayExpirationDays: number; evidenceRetention: { days: number } };
-    if (os.objectLock && os.backendSupportsLock === false) {
-        issue(ctx, ["objectStore", "objectLock"], "expected false when objectStore.backendSupportsLock is false: retention needs a backend with object lock", true);
-    }
-    if (os.objectLock && os.replayExpirationDays < os.evidenceRetention.days) {
-        issue(
-            ctx,
-            ["objectStore", "replayExpirationDays"],
-            `expected at least objectStore.evidenceRetention.days (${os.evidenceRetention.days}): replay outputs must outlive the evidence they reproduce, and in a shared bucket the lock refuses earlier expiry`,
-            os.replayExpirationDays,
-        );
-    }
+    if ((p.keys.nats ?? []).includes("host") && n.host === undefined) issue(ctx, ["nats", "host"], "expected the host of the existing NATS server when nats.enabled is true", undefined);
 }

@@ -1,10 +1,11 @@
 /**
  * Reads Pulumi.<stack>.yaml the way the Pulumi runtime presents config: every value a string
  * (JSON for objects), `secure:` values replaced by placeholders and listed as secret keys.
+ * A missing stack lists the ones there are; a YAML error names the file and line.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -15,21 +16,36 @@ export interface StackFile {
     readonly secretKeys: string[];
 }
 
-export function stackFilePath(stack: string): string {
-    return path.join(ROOT, `Pulumi.${stack}.yaml`);
+export function stackFilePath(stack: string, root = ROOT): string {
+    return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
-export function readStackFile(stack: string): StackFile {
-    const file = stackFilePath(stack);
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(ROOT, file)}`);
-    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+/** Stacks that have a file in `root`. */
+export function availableStacks(root = ROOT): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export function readStackFile(stack: string, root = ROOT): StackFile {
+    const file = stackFilePath(stack, root);
+    const rel = path.relative(root, file);
+    if (!fs.existsSync(file)) throw new Error(`no stack "${stack}": ${rel} does not exist; stacks here: ${availableStacks(root).join(", ") || "none"}`);
+    const doc = parseDocument(fs.readFileSync(file, "utf8"), { prettyErrors: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : "";
+        throw new Error(`${rel}${at}: invalid YAML: ${e.message.split("\n")[0]}`);
+    }
+    const parsed = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
+    for (const [key, value] of Object.entries(parsed.config ?? {})) {
         const isSecure = !!value && typeof value === "object" && "secure" in (value as object);
         if (isSecure) secretKeys.push(key);
         config[key] = isSecure ? `placeholder-${key.replace(/[^a-zA-Z0-9]/g, "-")}` : typeof value === "string" ? value : JSON.stringify(value);
     }
     return { config, secretKeys };
 }
-
