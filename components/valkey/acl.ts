@@ -8,15 +8,21 @@ import type { ValkeyPattern } from "../catalog";
 export const BASE_RULES: readonly string[] = ["-@all", "+@connection", "+@transaction"];
 
 /**
- * Command categories each pattern needs. Rate limits are a token bucket in one Lua script
- * (EVAL/EVALSHA); Valkey checks every key the script touches against the caller's patterns.
+ * Command categories each pattern needs, inside the keys a user may touch.
+ * - queue: a stream with a consumer group (XGROUP CREATE MKSTREAM, XADD, XREADGROUP, XACK,
+ *   XCLAIM/XAUTOCLAIM leases, XPENDING: all @stream), idempotency keys `SET NX EX` (@string),
+ *   DEL/EXPIRE (@keyspace). The Router's messaging queues are this pattern too: StellaOps.Messaging's
+ *   Valkey queue is the same lease-based stream queue Scanner uses, so lists are not granted.
+ * - ratelimit: the Router's fixed window (INCR + EXPIRE: @string, @keyspace) or a token bucket
+ *   in one Lua script (HMGET/HSET: @hash; EVAL/EVALSHA). Valkey checks every key a script touches
+ *   against the caller's patterns, so a script reaches nothing the caller could not.
  */
 export const PATTERN_RULES: Readonly<Record<ValkeyPattern, readonly string[]>> = {
     dpop: ["+@string", "+@keyspace"],
     stream: ["+@stream", "+@keyspace", "+@pubsub"],
-    queue: ["+@stream", "+@keyspace"],
+    queue: ["+@stream", "+@string", "+@keyspace"],
     cache: ["+@string", "+@hash", "+@keyspace"],
-    ratelimit: ["+@hash", "+@keyspace", "+eval", "+evalsha", "+script|load", "+script|exists"],
+    ratelimit: ["+@string", "+@hash", "+@keyspace", "+eval", "+evalsha", "+script|load", "+script|exists"],
 };
 
 /**
@@ -57,17 +63,25 @@ export const OPERATOR_RULES: readonly string[] = ["~*", "&*", "+@all", "-flushal
 /** Health checks: PING only, no keys. */
 export const PROBE_RULES: readonly string[] = ["resetkeys", "resetchannels", "-@all", "+ping"];
 
-/** Rules of a service user: its key prefixes and channels, then commands for its patterns. */
-export function serviceRules(patterns: readonly ValkeyPattern[], keyPrefixes: readonly string[], channelPrefixes: readonly string[]): string[] {
+/** Command rules of a set of patterns, each once, in first-use order. */
+export function patternRules(patterns: readonly ValkeyPattern[]): string[] {
     const commands: string[] = [];
     for (const p of patterns) for (const r of PATTERN_RULES[p]) if (!commands.includes(r)) commands.push(r);
+    return commands;
+}
+
+/**
+ * Rules of a service user: the key prefixes it may touch (its namespace and the shared keys it
+ * uses), its channels, the commands its patterns need, then the denials, so no grant outlives them.
+ */
+export function serviceRules(patterns: readonly ValkeyPattern[], keyPrefixes: readonly string[], channelPrefixes: readonly string[]): string[] {
     return [
         "resetkeys",
         "resetchannels",
         ...keyPrefixes.map((k) => `~${k}*`),
         ...channelPrefixes.map((c) => `&${c}*`),
         ...BASE_RULES,
-        ...commands,
+        ...patternRules(patterns),
         ...DENIED_RULES,
     ];
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
 import { Passwords, createPasswords } from "./credentials";
+import type { InstanceEndpoint } from "../types";
 import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
 
 export const VALKEY_ELASTICACHE_TYPE = "stellaops:valkey:ValkeyElastiCache";
@@ -37,12 +38,6 @@ export interface ValkeyElastiCacheArgs extends AwsNetworkArgs {
     readonly nodeType: string;
     /** Read replicas per instance; with one or more, Multi-AZ failover is on. */
     readonly replicas: number;
-}
-
-/** Where clients reach one instance (TLS required). */
-export interface InstanceEndpoint {
-    readonly host: pulumi.Output<string>;
-    readonly port: number;
 }
 
 /** Short tag per instance: physical names stay within ElastiCache's 40 characters. */

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { InstanceEndpoint } from "../types";
 import type { InstancePlan, ValkeyPlan } from "./plan";
+import { stackExchangeConfiguration } from "./connection-string";
 import { renderAclFile, sha256Hex } from "./render";
 
 /** User name to password (secret). */
@@ -38,4 +40,17 @@ export function passwordHashes(passwords: Passwords, users: readonly string[]): 
 export function aclFile(instance: InstancePlan, passwords: Passwords): pulumi.Output<string> {
     const users = instance.users.filter((u) => u.kind !== "default").map((u) => u.name);
     return pulumi.secret(passwordHashes(passwords, users).apply((hashes) => renderAclFile(instance, hashes)));
+}
+
+/**
+ * A service's StackExchange.Redis configuration string as a secret Output (it holds the
+ * password). With `serviceName`, `endpoints` are the Sentinels.
+ */
+export function stackExchangeSecret(args: { readonly endpoints: readonly InstanceEndpoint[]; readonly user: string; readonly password: pulumi.Input<string>; readonly ssl: boolean; readonly serviceName?: string }): pulumi.Output<string> {
+    const endpoints = pulumi.all(args.endpoints.map((e) => pulumi.all([e.host, e.port])));
+    return pulumi.secret(
+        pulumi.all([endpoints, args.password]).apply(([eps, password]) =>
+            stackExchangeConfiguration({ endpoints: eps.map(([host, port]) => ({ host, port })), user: args.user, password, ssl: args.ssl, serviceName: args.serviceName }),
+        ),
+    );
 }

@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerServer } from "../docker/container-server";
 import { Passwords, aclFile, createPasswords } from "./credentials";
+import type { InstanceEndpoint, TlsPair } from "../types";
 import type { InstanceKey, ValkeyPlan } from "./plan";
-import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, probeCommand, renderValkeyConf } from "./render";
+import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, aclfilePath, probeCommand, renderValkeyConf } from "./render";
 
 export const VALKEY_CONTAINERS_TYPE = "stellaops:valkey:ValkeyContainers";
 
@@ -24,14 +25,8 @@ export interface ValkeyContainersArgs {
     readonly hostPort: number;
     /** Prefix of container and volume names. */
     readonly namePrefix: string;
-    /** PEM certificate and key, required when the plan has TLS on (the key is kept secret). */
-    readonly tls?: { readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
-}
-
-/** Where clients on the Docker network reach one instance. */
-export interface InstanceEndpoint {
-    readonly host: pulumi.Output<string>;
-    readonly port: number;
+    /** PEM certificate and key, required when the plan has TLS on (the key is kept secret). @default none */
+    readonly tls?: TlsPair;
 }
 
 export class ValkeyContainers extends pulumi.ComponentResource {
@@ -53,7 +48,7 @@ export class ValkeyContainers extends pulumi.ComponentResource {
             const containerName = `${args.namePrefix}-${instance.name}`;
             const files = [
                 { path: CONF_PATH, content: renderValkeyConf(plan, instance, settings) as pulumi.Input<string> },
-                { path: settings.aclfile, content: aclFile(instance, this.passwords) },
+                { path: aclfilePath(settings, instance), content: aclFile(instance, this.passwords) },
             ];
             if (plan.tls && args.tls) {
                 files.push({ path: `${settings.tlsDir}/tls.crt`, content: args.tls.cert }, { path: `${settings.tlsDir}/tls.key`, content: pulumi.secret(args.tls.key) });

@@ -7,8 +7,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigFiles, StatefulServer } from "../kubernetes/stateful-server";
 import { Passwords, aclFile, createPasswords } from "./credentials";
+import type { ClientSelector, InstanceEndpoint, TlsPair } from "../types";
 import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
-import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, probeCommand, renderValkeyConf } from "./render";
+import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, aclfileName, probeCommand, renderValkeyConf } from "./render";
 
 export const VALKEY_STATEFULSETS_TYPE = "stellaops:valkey:ValkeyStatefulSets";
 
@@ -23,17 +24,12 @@ export interface ValkeyStatefulSetsArgs {
     readonly image: string;
     /** PVC size per instance, e.g. 8Gi. */
     readonly storageSize: string;
+    /** @default the cluster's default StorageClass */
     readonly storageClass?: string;
     /** Pods allowed through the NetworkPolicy. */
-    readonly clients: { readonly podLabel: { readonly key: string; readonly value: string }; readonly namespaces: readonly string[] };
-    /** PEM certificate and key, required when the plan has TLS on (kept in a Secret). */
-    readonly tls?: { readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
-}
-
-/** Where in-cluster clients reach one instance. */
-export interface InstanceEndpoint {
-    readonly host: pulumi.Output<string>;
-    readonly port: number;
+    readonly clients: ClientSelector;
+    /** PEM certificate and key, required when the plan has TLS on (kept in a Secret). @default none */
+    readonly tls?: TlsPair;
 }
 
 /** Memory: maxmemory plus overhead; the limit leaves room for the AOF rewrite's copy-on-write. */
@@ -72,7 +68,7 @@ export class ValkeyStatefulSets extends pulumi.ComponentResource {
                     storage: { size: args.storageSize, mountPath: settings.dir, storageClass: args.storageClass },
                     configFiles: [
                         { mountPath: path.posix.dirname(CONF_PATH), files: { [path.posix.basename(CONF_PATH)]: renderValkeyConf(plan, instance, settings) }, secret: false },
-                        { mountPath: path.posix.dirname(settings.aclfile), files: { [path.posix.basename(settings.aclfile)]: aclFile(instance, this.passwords) }, secret: true },
+                        { mountPath: settings.aclDir, files: { [aclfileName(instance)]: aclFile(instance, this.passwords) }, secret: true },
                         ...tlsFiles,
                     ],
                     readiness: { ...probe, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },

@@ -1,51 +1,30 @@
 /**
- * Valkey plan: key prefixes, TTLs, ACL users and server instances derived from the catalog's
- * `valkey` patterns and typed options. Pure (no Pulumi): feeds the renderers, every platform
- * component and the stack outputs, so what a real server accepts is what Pulumi creates.
+ * Valkey plan: namespaces, prefixes, TTLs, queues, shared keys, ACL users and server instances
+ * derived from the catalog and typed options. Pure (no Pulumi): feeds the renderers, every
+ * platform component and the stack outputs, so what a real server accepts is what Pulumi creates.
  */
-import { CATALOG, Catalog, ServiceName, ValkeyPattern } from "../catalog";
+import type { Catalog, ServiceName, ValkeyPattern } from "../catalog";
+import { PlanError } from "../problems";
 import { DEFAULT_USER_RULES, OPERATOR_RULES, PROBE_RULES, serviceRules } from "./acl";
-import { EvictionPolicy, PlanLimits, Problem, validateValkeyOptions } from "./validate";
+import { ServiceKeys, ownPatterns, serviceKeys, sharedKeysOf } from "./namespaces";
+import { DEFAULT_MAXMEMORY_MB, DEFAULT_USER_PREFIX, EvictionPolicy, PlanLimits, ValkeyOptions } from "./options";
+import { validateValkeyOptions } from "./validate";
 
-export { EVICTION_POLICIES, MIN_MAXMEMORY_MB, validateValkeyOptions } from "./validate";
-export type { EvictionPolicy, PlanLimits, Problem } from "./validate";
-
-/** Key segment per pattern: `<service>:<segment>:`. */
-export const PATTERN_SEGMENT: Readonly<Record<ValkeyPattern, string>> = { dpop: "dpop", stream: "stream", queue: "queue", cache: "cache", ratelimit: "rl" };
+export { EVICTION_POLICIES, MIN_MAXMEMORY_MB, DEFAULT_USER_PREFIX } from "./options";
+export type { EvictionPolicy, PlanLimits, ValkeyOptions } from "./options";
+export { PATTERN_SEGMENT, servicePrefixes } from "./namespaces";
+export type { QueuePlan } from "./namespaces";
+export { namespaceRoot, validateValkeyOptions } from "./validate";
 
 /** Patterns whose keys must never be evicted; with `split` they live on the noeviction instance. */
 export const COORDINATION_PATTERNS: readonly ValkeyPattern[] = ["dpop", "stream", "queue", "ratelimit"];
-
-export interface ValkeyOptions {
-    /** maxmemory of the only (or the coordination) instance, in MiB. */
-    readonly maxmemoryMb: number;
-    /** split: maxmemory of the cache instance, in MiB; defaults to maxmemoryMb. */
-    readonly cacheMaxmemoryMb?: number;
-    /** One instance: a volatile-* policy (default volatile-lru) or noeviction. Split: the cache instance's policy (default allkeys-lru). */
-    readonly evictionPolicy?: EvictionPolicy;
-    /** DPoP nonce TTL in seconds. */
-    readonly nonceTtlSeconds: number;
-    /** Default cache TTL in seconds, and per-service overrides. */
-    readonly cacheTtlSeconds: number;
-    readonly cacheTtlOverrides?: Partial<Record<ServiceName, number>>;
-    /** Token-bucket window in seconds (TTL of a bucket). */
-    readonly rateLimitWindowSeconds: number;
-    /** Root of a service's prefixes (default: the service name). */
-    readonly keyPrefixes?: Partial<Record<ServiceName, string>>;
-    /** Prefix of every ACL user name. */
-    readonly userPrefix?: string;
-    /** A coordination instance (noeviction) and a cache instance instead of one. */
-    readonly split: boolean;
-    /** TLS on the server port. */
-    readonly tls: boolean;
-}
 
 export type InstanceKey = "main" | "coordination" | "cache";
 
 export interface AclUser {
     /** ACL user name. */
     readonly name: string;
-    readonly kind: "default" | "operator" | "probe" | "service";
+    readonly kind: "default" | "operator" | "probe" | "service" | "replication" | "sentinel";
     /** The catalog service a service user belongs to. */
     readonly service?: ServiceName;
     /** Rules after on/off and the password. */
@@ -67,17 +46,10 @@ export interface InstancePlan {
     readonly users: readonly AclUser[];
 }
 
-export interface ServicePlan {
-    readonly service: ServiceName;
+export interface ServicePlan extends ServiceKeys {
     /** ACL user name. */
     readonly user: string;
-    /** Key prefix per pattern the service uses. */
-    readonly prefixes: Partial<Record<ValkeyPattern, string>>;
-    /** Pub/sub channel prefixes (events beside the service's streams). */
-    readonly channels: readonly string[];
-    /** TTLs the service applies, in seconds: dpopNonce, cache, rateLimitWindow. Streams and queues have none. */
-    readonly ttls: Readonly<Record<string, number>>;
-    /** Instance holding the service's coordination keys (or its cache when it has none). */
+    /** Instance holding the service's coordination keys, queues and shared keys (or its cache when it has none). */
     readonly instance: InstanceKey;
     /** Instance holding the service's cache keys. */
     readonly cacheInstance: InstanceKey;
@@ -96,69 +68,48 @@ export interface ValkeyPlan {
     readonly probe: string;
     readonly passwordUsers: readonly PasswordUser[];
     readonly tls: boolean;
-}
-
-export const DEFAULT_USER_PREFIX = "stellaops-";
-
-/** Prefix root of a service: its override or its name. */
-export function prefixRoot(service: ServiceName, opts: Pick<ValkeyOptions, "keyPrefixes">): string {
-    return opts.keyPrefixes?.[service] ?? service;
-}
-
-/** `<root>:<segment>:` per pattern the service uses (the cache prefix continues with `<tenant>:`). */
-export function servicePrefixes(root: string, patterns: readonly ValkeyPattern[]): Partial<Record<ValkeyPattern, string>> {
-    const out: Partial<Record<ValkeyPattern, string>> = {};
-    for (const p of patterns) out[p] = `${root}:${PATTERN_SEGMENT[p]}:`;
-    return out;
-}
-
-function ttlsFor(service: ServiceName, patterns: readonly ValkeyPattern[], opts: ValkeyOptions): Record<string, number> {
-    const ttls: Record<string, number> = {};
-    if (patterns.includes("dpop")) ttls.dpopNonce = opts.nonceTtlSeconds;
-    if (patterns.includes("cache")) ttls.cache = opts.cacheTtlOverrides?.[service] ?? opts.cacheTtlSeconds;
-    if (patterns.includes("ratelimit")) ttls.rateLimitWindow = opts.rateLimitWindowSeconds;
-    return ttls;
+    /** Prefix of every ACL user name. */
+    readonly userPrefix: string;
 }
 
 function instanceShapes(opts: ValkeyOptions): Omit<InstancePlan, "users">[] {
+    const maxmemoryMb = opts.maxmemoryMb ?? DEFAULT_MAXMEMORY_MB;
     if (!opts.split) {
         const all: ValkeyPattern[] = [...COORDINATION_PATTERNS, "cache"];
-        return [{ key: "main", name: "valkey", role: "combined", patterns: all, maxmemoryMb: opts.maxmemoryMb, evictionPolicy: opts.evictionPolicy ?? "volatile-lru", persistence: true }];
+        return [{ key: "main", name: "valkey", role: "combined", patterns: all, maxmemoryMb, evictionPolicy: opts.evictionPolicy ?? "volatile-lru", persistence: true }];
     }
     return [
-        { key: "coordination", name: "valkey-coordination", role: "coordination", patterns: COORDINATION_PATTERNS, maxmemoryMb: opts.maxmemoryMb, evictionPolicy: "noeviction", persistence: true },
-        { key: "cache", name: "valkey-cache", role: "cache", patterns: ["cache"], maxmemoryMb: opts.cacheMaxmemoryMb ?? opts.maxmemoryMb, evictionPolicy: opts.evictionPolicy ?? "allkeys-lru", persistence: false },
+        { key: "coordination", name: "valkey-coordination", role: "coordination", patterns: COORDINATION_PATTERNS, maxmemoryMb, evictionPolicy: "noeviction", persistence: true },
+        { key: "cache", name: "valkey-cache", role: "cache", patterns: ["cache"], maxmemoryMb: opts.cacheMaxmemoryMb ?? maxmemoryMb, evictionPolicy: opts.evictionPolicy ?? "allkeys-lru", persistence: false },
     ];
 }
 
-/** Thrown by planValkey; one problem per line, each naming its `valkey.<key>`. */
-export class ValkeyPlanError extends Error {
-    constructor(readonly problems: readonly Problem[]) {
-        super(`invalid valkey options:\n  ${problems.map((p) => `valkey.${p.path.join(".")}: ${p.message}, got ${JSON.stringify(p.input)}`).join("\n  ")}`);
-        this.name = "ValkeyPlanError";
-    }
+/**
+ * A service's user on one instance, or none when it keeps nothing there. Its own keys: the whole
+ * namespace, except on a split cache instance, which accepts only `<root>:cache:` (a queue written
+ * there by mistake would be evictable). Then exactly its shared keys that live on this instance.
+ */
+function serviceUser(s: ServicePlan, own: readonly ValkeyPattern[], shared: ReturnType<typeof sharedKeysOf>, shape: Omit<InstancePlan, "users">): AclUser | undefined {
+    const here = own.filter((p) => shape.patterns.includes(p));
+    const sharedHere = shared.filter((k) => shape.patterns.includes(k.pattern));
+    if (here.length === 0 && sharedHere.length === 0) return undefined;
+    const ownKeys = here.length === 0 ? [] : shape.role === "cache" ? [s.prefixes.cache!] : [s.namespace];
+    const patterns = [...here, ...sharedHere.map((k) => k.pattern).filter((p) => !here.includes(p))];
+    const channels = here.includes("stream") ? s.channels : [];
+    return { name: s.user, kind: "service", service: s.service, rules: serviceRules(patterns, [...ownKeys, ...sharedHere.map((k) => k.prefix)], channels) };
 }
 
-/** Validates the options, then derives prefixes, TTLs, users and instances. Throws ValkeyPlanError. */
-export function planValkey(opts: ValkeyOptions, catalog: Catalog = CATALOG, limits?: Partial<PlanLimits>): ValkeyPlan {
+/** Validates the options against the catalog, then derives everything. Throws PlanError("valkey", ...). */
+export function planValkey(opts: ValkeyOptions, catalog: Catalog, limits?: Partial<PlanLimits>): ValkeyPlan {
     const problems = validateValkeyOptions(opts, catalog, limits);
-    if (problems.length > 0) throw new ValkeyPlanError(problems);
+    if (problems.length > 0) throw new PlanError("valkey", problems);
     const userPrefix = opts.userPrefix ?? DEFAULT_USER_PREFIX;
     const shapes = instanceShapes(opts);
     const home = (p: ValkeyPattern): InstanceKey => shapes.find((s) => s.patterns.includes(p))!.key;
 
-    const services: ServicePlan[] = catalog.services.map((s) => {
-        const prefixes = servicePrefixes(prefixRoot(s.name, opts), s.valkey);
-        const coordination = s.valkey.filter((p) => p !== "cache");
-        return {
-            service: s.name,
-            user: `${userPrefix}${s.name}`,
-            prefixes,
-            channels: prefixes.stream ? [prefixes.stream] : [],
-            ttls: ttlsFor(s.name, s.valkey, opts),
-            instance: home(coordination[0] ?? "cache"),
-            cacheInstance: home("cache"),
-        };
+    const services: ServicePlan[] = catalog.services.map((spec) => {
+        const coordination = [...ownPatterns(spec), ...sharedKeysOf(spec.name, catalog).map((k) => k.pattern)].filter((p) => p !== "cache");
+        return { ...serviceKeys(spec, opts, catalog), user: `${userPrefix}${spec.name}`, instance: home(coordination[0] ?? "cache"), cacheInstance: home("cache") };
     });
     const operator = `${userPrefix}operator`;
     const probe = `${userPrefix}probe`;
@@ -169,14 +120,10 @@ export function planValkey(opts: ValkeyOptions, catalog: Catalog = CATALOG, limi
             { name: operator, kind: "operator", rules: OPERATOR_RULES },
             { name: probe, kind: "probe", rules: PROBE_RULES },
         ];
-        for (const s of services) {
-            const spec = catalog.services.find((c) => c.name === s.service)!;
-            const here = spec.valkey.filter((p) => shape.patterns.includes(p));
-            if (here.length === 0) continue;
-            const keys = here.map((p) => s.prefixes[p]!);
-            const channels = here.includes("stream") ? s.channels : [];
-            users.push({ name: s.user, kind: "service", service: s.service, rules: serviceRules(here, keys, channels) });
-        }
+        catalog.services.forEach((spec, i) => {
+            const user = serviceUser(services[i], ownPatterns(spec), sharedKeysOf(spec.name, catalog), shape);
+            if (user) users.push(user);
+        });
         return { ...shape, users };
     });
 
@@ -185,5 +132,5 @@ export function planValkey(opts: ValkeyOptions, catalog: Catalog = CATALOG, limi
         { key: "probe", name: probe },
         ...services.map((s) => ({ key: s.service, name: s.user })),
     ];
-    return { instances, services, operator, probe, passwordUsers, tls: opts.tls };
+    return { instances, services, operator, probe, passwordUsers, tls: opts.tls ?? false, userPrefix };
 }

@@ -3,17 +3,18 @@
  * aclfile. Pure, string out. Passwords never appear: the aclfile holds SHA-256 hashes only.
  */
 import { createHash } from "crypto";
+import * as path from "path";
 import type { AclUser, InstancePlan, ValkeyPlan } from "./plan";
 
-/** Where a server finds its files and listens; containers use CONTAINER_SETTINGS. */
+/** Where a server finds its files and listens; containers use CONTAINER_SETTINGS, local runs `localSettings` (render-local.ts). */
 export interface ServerSettings {
     readonly port: number;
     /** `bind` value; containers listen on every interface (IPv6 when present). */
     readonly bind: string;
-    /** Data directory (AOF, RDB). */
+    /** Data directory (AOF, RDB); it must exist. */
     readonly dir: string;
-    /** Path of the aclfile inside the server's filesystem. */
-    readonly aclfile: string;
+    /** Directory of the aclfile, named after its instance (`aclfileName`), in the server's filesystem. */
+    readonly aclDir: string;
     /** Directory holding tls.crt and tls.key (used when the plan has TLS on). */
     readonly tlsDir: string;
 }
@@ -22,9 +23,19 @@ export const CONTAINER_SETTINGS: ServerSettings = {
     port: 6379,
     bind: "* -::*",
     dir: "/data",
-    aclfile: "/etc/valkey-acl/users.acl",
+    aclDir: "/etc/valkey-acl",
     tlsDir: "/etc/valkey-tls",
 };
+
+/** File name of an instance's aclfile: users.acl, or users-<key>.acl per split instance. */
+export function aclfileName(instance: Pick<InstancePlan, "key">): string {
+    return instance.key === "main" ? "users.acl" : `users-${instance.key}.acl`;
+}
+
+/** Path of an instance's aclfile in the server's filesystem: what its conf names and where the file goes. */
+export function aclfilePath(settings: Pick<ServerSettings, "aclDir">, instance: Pick<InstancePlan, "key">): string {
+    return path.posix.join(settings.aclDir, aclfileName(instance));
+}
 
 /** Path of the configuration file inside the server's filesystem (containers). */
 export const CONF_PATH = "/etc/valkey/valkey.conf";
@@ -48,9 +59,14 @@ export function aclLine(user: AclUser, hash?: string): string {
     return ["user", user.name, ...auth, ...user.rules].join(" ");
 }
 
-/** The aclfile of one instance; `hashes` maps user name to sha256 hex of its password. */
+/** An aclfile of these users; `hashes` maps user name to sha256 hex of its password. */
+export function renderAclUsers(users: readonly AclUser[], hashes?: Readonly<Record<string, string>>): string {
+    return `${users.map((u) => aclLine(u, hashes?.[u.name])).join("\n")}\n`;
+}
+
+/** The aclfile of one instance. */
 export function renderAclFile(instance: InstancePlan, hashes?: Readonly<Record<string, string>>): string {
-    return `${instance.users.map((u) => aclLine(u, hashes?.[u.name])).join("\n")}\n`;
+    return renderAclUsers(instance.users, hashes);
 }
 
 /** valkey.conf of one instance. Only directives Valkey 7.2+ and Redis 7.0 share. */
@@ -75,7 +91,7 @@ export function renderValkeyConf(plan: ValkeyPlan, instance: InstancePlan, setti
     } else {
         lines.push(`port ${settings.port}`);
     }
-    lines.push("", "# Users come only from the aclfile.", `aclfile ${settings.aclfile}`, "", `dir ${settings.dir}`);
+    lines.push("", "# Users come only from the aclfile.", `aclfile ${aclfilePath(settings, instance)}`, "", `dir ${settings.dir}`);
     if (instance.persistence) {
         lines.push(
             "# Streams and queues survive restarts: AOF, fsync once a second.",
@@ -109,9 +125,9 @@ function describePolicy(instance: InstancePlan): string {
 }
 
 /** File names of an instance under the render output: valkey/valkey.conf + valkey/users.acl, or one pair per split instance. */
-export function valkeyFileNames(instance: InstancePlan): { conf: string; acl: string } {
-    if (instance.key === "main") return { conf: "valkey/valkey.conf", acl: "valkey/users.acl" };
-    return { conf: `valkey/${instance.name}.conf`, acl: `valkey/users-${instance.key}.acl` };
+export function valkeyFileNames(instance: Pick<InstancePlan, "key" | "name">): { conf: string; acl: string } {
+    const conf = instance.key === "main" ? "valkey.conf" : `${instance.name}.conf`;
+    return { conf: `valkey/${conf}`, acl: `valkey/${aclfileName(instance)}` };
 }
 
 /**

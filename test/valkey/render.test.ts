@@ -4,12 +4,13 @@
  */
 import * as assert from "assert";
 import { createHash } from "crypto";
+import { CATALOG } from "../../components/catalog";
 import { ValkeyOptions, planValkey } from "../../components/valkey/plan";
 import { CONTAINER_SETTINGS, aclLine, probeCommand, renderAclFile, renderValkeyConf, renderValkeyFiles } from "../../components/valkey/render";
-import { parseStackConfig } from "../../stacks/config";
+import { defaultOptions } from "./support";
 
-const defaults: ValkeyOptions = parseStackConfig({ profile: "dev" }).valkey;
-const plan = (o: Partial<ValkeyOptions> = {}) => planValkey({ ...defaults, ...o });
+const defaults: ValkeyOptions = defaultOptions();
+const plan = (o: Partial<ValkeyOptions> = {}) => planValkey({ ...defaults, ...o }, CATALOG);
 const directives = (conf: string) => conf.split("\n").filter((l) => l && !l.startsWith("#"));
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -17,7 +18,7 @@ describe("valkey render", () => {
     it("renders valkey.conf: protected mode, the aclfile, AOF everysec, maxmemory and the policy from the plan", () => {
         const p = plan({ maxmemoryMb: 768 });
         const d = directives(renderValkeyConf(p, p.instances[0]));
-        for (const line of ["protected-mode yes", `aclfile ${CONTAINER_SETTINGS.aclfile}`, "appendonly yes", "appendfsync everysec", "maxmemory 768mb", "maxmemory-policy volatile-lru", "port 6379", "enable-debug-command no", "enable-module-command no"]) {
+        for (const line of ["protected-mode yes", `aclfile ${CONTAINER_SETTINGS.aclDir}/users.acl`, "appendonly yes", "appendfsync everysec", "maxmemory 768mb", "maxmemory-policy volatile-lru", "port 6379", "enable-debug-command no", "enable-module-command no"]) {
             assert.ok(d.includes(line), `missing: ${line}`);
         }
         assert.ok(!d.some((l) => /^(user|requirepass|masterauth) /.test(l)), "no users or passwords in valkey.conf");
@@ -66,13 +67,12 @@ describe("valkey render", () => {
         }
     });
 
-    it("names the split files after their instances", () => {
-        assert.deepEqual(Object.keys(renderValkeyFiles(plan({ split: true }))).sort(), [
-            "valkey/users-cache.acl",
-            "valkey/users-coordination.acl",
-            "valkey/valkey-cache.conf",
-            "valkey/valkey-coordination.conf",
-        ]);
+    it("names the split files after their instances, and each conf names its own aclfile", () => {
+        const files = renderValkeyFiles(plan({ split: true }));
+        assert.deepEqual(Object.keys(files).sort(), ["valkey/users-cache.acl", "valkey/users-coordination.acl", "valkey/valkey-cache.conf", "valkey/valkey-coordination.conf"]);
+        for (const key of ["coordination", "cache"]) {
+            assert.deepEqual(directives(files[`valkey/valkey-${key}.conf`]).filter((l) => l.startsWith("aclfile ")), [`aclfile ${CONTAINER_SETTINGS.aclDir}/users-${key}.acl`]);
+        }
     });
 
     it("health-checks as the probe user, never with a password on the command line", () => {

@@ -8,7 +8,7 @@ import * as path from "path";
 import type { Valkey } from "iovalkey";
 import type { ValkeyPlan } from "../../components/valkey/plan";
 import { tempDir } from "../support/servers";
-import { Server, connect, login, refusal, serverBinary, startServer, testPasswords, testPlan } from "./support";
+import { Server, login, refusal, serverBinary, startServer, testPasswords, testPlan } from "./support";
 
 const KIB = "x".repeat(1024);
 
@@ -66,23 +66,26 @@ describe("valkey server: memory, eviction and persistence", function () {
         const s = await start(plan, 0, pw);
         const scanner = plan.services.find((x) => x.service === "scanner")!;
         const c = await as(s, scanner.user, pw);
-        const queue = `${scanner.prefixes.queue}jobs`;
+        const { stream: queue, group } = scanner.queues[0];
         const stream = `${scanner.prefixes.stream}events`;
-        await c.call("XGROUP", "CREATE", queue, "workers", "$", "MKSTREAM");
+        await c.call("XGROUP", "CREATE", queue, group, "$", "MKSTREAM");
+        const dead = scanner.queues[0].deadLetterStream;
         for (let i = 0; i < 200; i++) {
             await c.xadd(queue, "*", "job", String(i));
             await c.xadd(stream, "*", "event", String(i));
+            if (i % 10 === 0) await c.xadd(dead, "*", "job", String(i));
         }
         const written = 12000; // 12 MiB of cache into a 4 MiB server
         assert.deepEqual(await fill(c, (i) => `${scanner.prefixes.cache}tenant-a:${i}`, written, scanner.ttls.cache), [], "no write fails: caches make room");
 
         const op = await as(s, plan.operator, pw);
         assert.ok((await evictedKeys(op)) > 0, "keys were evicted");
-        const cacheKeys = (await op.dbsize()) - 2;
+        const cacheKeys = (await op.dbsize()) - 3;
         assert.ok(cacheKeys < written, `${cacheKeys} of ${written} cache keys left`);
         assert.equal(await c.xlen(queue), 200, "every queue entry survives");
         assert.equal(await c.xlen(stream), 200, "every stream entry survives");
-        const read = (await c.call("XREADGROUP", "GROUP", "workers", "w1", "COUNT", "500", "STREAMS", queue, ">")) as [string, unknown[]][];
+        assert.equal(await c.xlen(dead), 20, "every dead letter survives");
+        const read = (await c.call("XREADGROUP", "GROUP", group, "w1", "COUNT", "500", "STREAMS", queue, ">")) as [string, unknown[]][];
         assert.equal(read[0][1].length, 200, "the consumer group still delivers all of them");
     });
 
@@ -91,12 +94,12 @@ describe("valkey server: memory, eviction and persistence", function () {
         const pw = testPasswords(plan);
         const s = await start(plan, 0, pw);
         const notify = plan.services.find((x) => x.service === "notify")!;
-        const q = `${notify.prefixes.queue}deliveries`;
+        const { stream: q, group } = notify.queues[0];
         let c = await as(s, notify.user, pw);
-        await c.call("XGROUP", "CREATE", q, "senders", "$", "MKSTREAM");
+        await c.call("XGROUP", "CREATE", q, group, "$", "MKSTREAM");
         for (let i = 0; i < 50; i++) await c.xadd(q, "*", "delivery", String(i));
-        const read = (await c.call("XREADGROUP", "GROUP", "senders", "s1", "COUNT", "10", "STREAMS", q, ">")) as [string, [string][]][];
-        assert.equal(await c.xack(q, "senders", ...read[0][1].slice(0, 4).map((e) => e[0])), 4);
+        const read = (await c.call("XREADGROUP", "GROUP", group, "s1", "COUNT", "10", "STREAMS", q, ">")) as [string, [string][]][];
+        assert.equal(await c.xack(q, group, ...read[0][1].slice(0, 4).map((e) => e[0])), 4);
         c.disconnect();
 
         await s.crash();
@@ -106,9 +109,9 @@ describe("valkey server: memory, eviction and persistence", function () {
 
         c = await as(s, notify.user, pw);
         assert.equal(await c.xlen(q), 50, "all 50 entries are back");
-        const pending = (await c.xpending(q, "senders")) as [number, string, string, unknown];
+        const pending = (await c.xpending(q, group)) as [number, string, string, unknown];
         assert.equal(pending[0], 6, "10 delivered, 4 acknowledged: 6 still pending");
-        const next = (await c.call("XREADGROUP", "GROUP", "senders", "s2", "COUNT", "100", "STREAMS", q, ">")) as [string, unknown[]][];
+        const next = (await c.call("XREADGROUP", "GROUP", group, "s2", "COUNT", "100", "STREAMS", q, ">")) as [string, unknown[]][];
         assert.equal(next[0][1].length, 40, "the group resumes after the last delivered entry");
     });
 
@@ -122,11 +125,14 @@ describe("valkey server: memory, eviction and persistence", function () {
         const authority = plan.services.find((x) => x.service === "authority")!;
         const concelier = plan.services.find((x) => x.service === "concelier")!;
 
-        // A cache-only service has no user on the coordination instance.
-        const probe = connect(coordination.port);
-        clients.push(probe);
-        await probe.connect();
-        assert.match(await refusal(probe.call("AUTH", concelier.user, pw[concelier.user])), /WRONGPASS/);
+        // A cache-only service reaches only the Router's queues on the coordination instance (it is
+        // routed), and only its cache prefix on the cache instance: no evictable home for a queue.
+        const onCoordination = await as(coordination, concelier.user, pw);
+        assert.match(await refusal(onCoordination.call("SET", `${concelier.prefixes.cache}t:k`, "v", "EX", 60)), /^NOPERM/);
+        assert.ok(await onCoordination.xadd(concelier.sharedKeys.routerGatewayResponses, "*", "type", "RESPONSE"));
+        const onCache = await as(cache, concelier.user, pw);
+        assert.match(await refusal(onCache.xadd(concelier.sharedKeys.routerGatewayResponses, "*", "type", "RESPONSE")), /^NOPERM/);
+        assert.match(await refusal(onCache.xadd(`${concelier.namespace}jobs`, "*", "f", "v")), /^NOPERM/);
 
         const a = await as(coordination, authority.user, pw);
         const errors = await fill(a, (i) => `${authority.prefixes.dpop}n-${i}`, 8000, authority.ttls.dpopNonce);

@@ -4,11 +4,12 @@
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { Valkey } from "iovalkey";
-import { CATALOG } from "../../components/catalog";
+import { CATALOG, Catalog } from "../../components/catalog";
 import { InstancePlan, PlanLimits, ValkeyOptions, ValkeyPlan, planValkey } from "../../components/valkey/plan";
-import { renderAclFile, renderValkeyConf, sha256Hex } from "../../components/valkey/render";
+import { aclfileName, renderAclFile, renderValkeyConf, sha256Hex } from "../../components/valkey/render";
 import { parseStackConfig } from "../../stacks/config";
 import { Proc, findBinary, freePort, portOpen, requireBinary, startProcess, waitFor } from "../support/servers";
 
@@ -17,10 +18,14 @@ export function serverBinary(ctx: Mocha.Context): string {
     return findBinary("valkey-server") ?? requireBinary(ctx, "redis-server", ["/usr/bin/redis-server"]);
 }
 
-/** The stack's default Valkey options (from the config schema), with test overrides. */
-export function testPlan(overrides: Partial<ValkeyOptions> = {}, limits: Partial<PlanLimits> = { maxmemoryFloorMb: 1 }): ValkeyPlan {
-    const defaults = parseStackConfig({ profile: "dev" }).valkey;
-    return planValkey({ ...defaults, ...overrides }, CATALOG, limits);
+/** The stack's default Valkey options (from the config schema of the dev profile). */
+export function defaultOptions(): ValkeyOptions {
+    return parseStackConfig({ profile: "dev" }).valkey as ValkeyOptions;
+}
+
+/** The stack's default Valkey options with test overrides, planned on `catalog` (default: StellaOps' own). */
+export function testPlan(overrides: Partial<ValkeyOptions> = {}, limits: Partial<PlanLimits> = { maxmemoryFloorMb: 1 }, catalog: Catalog = CATALOG): ValkeyPlan {
+    return planValkey({ ...defaultOptions(), ...overrides }, catalog, limits);
 }
 
 /** A random password per user the plan generates, as the stack would. */
@@ -42,11 +47,11 @@ export interface Server {
 /** Writes valkey.conf and the aclfile (hashes only) into `dir` and starts the server. */
 export async function startServer(bin: string, plan: ValkeyPlan, instance: InstancePlan, passwords: Record<string, string>, dir: string): Promise<Server> {
     const port = await freePort();
-    const aclPath = path.join(dir, "users.acl");
+    const aclPath = path.join(dir, aclfileName(instance));
     const confPath = path.join(dir, "valkey.conf");
     const hashes = Object.fromEntries(Object.entries(passwords).map(([u, pw]) => [u, sha256Hex(pw)]));
     fs.writeFileSync(aclPath, renderAclFile(instance, hashes), { mode: 0o600 });
-    fs.writeFileSync(confPath, renderValkeyConf(plan, instance, { port, bind: "127.0.0.1", dir, aclfile: aclPath, tlsDir: dir }));
+    fs.writeFileSync(confPath, renderValkeyConf(plan, instance, { port, bind: "127.0.0.1", dir, aclDir: dir, tlsDir: dir }));
     const launch = async (): Promise<Proc> => {
         const proc = startProcess(bin, [confPath], { cwd: dir });
         await waitFor(`${path.basename(bin)} on ${port}`, async () => {
@@ -107,6 +112,31 @@ if tokens >= 1 then tokens = tokens - 1; ok = 1 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', now)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return ok`;
+
+/** What `pulumi stack output --show-secrets --json` prints for the Valkey part (plus unrelated outputs). */
+export function stackOutputs(plan: ValkeyPlan, password: (user: string) => string): Record<string, unknown> {
+    const services = Object.fromEntries(plan.services.map((s) => [s.service, { postgres: { dsn: "postgres://x" }, valkey: { url: "redis://valkey:6379", user: s.user, password: password(s.user), prefixes: s.prefixes } }]));
+    return { profile: "dev", services, valkeyOperator: { user: plan.operator, password: password(plan.operator) } };
+}
+
+async function canListen(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const srv = net.createServer();
+        srv.once("error", () => resolve(false));
+        srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+}
+
+/** The first of `n` consecutive free loopback ports (a split pair publishes on port and port + 1). */
+export async function consecutivePorts(n: number): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const first = await freePort();
+        let ok = first + n - 1 <= 65535;
+        for (let k = 1; ok && k < n; k++) ok = await canListen(first + k);
+        if (ok) return first;
+    }
+    throw new Error(`no ${n} consecutive free ports on 127.0.0.1`);
+}
 
 /** Catalog services in order, for tables. */
 export const SERVICES = CATALOG.services;
