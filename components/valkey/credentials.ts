@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { InstanceEndpoint } from "../types";
-import type { InstancePlan, ValkeyPlan } from "./plan";
+import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
 import { stackExchangeConfiguration } from "./connection-string";
 import { renderAclFile, sha256Hex } from "./render";
 
@@ -53,4 +53,27 @@ export function stackExchangeSecret(args: { readonly endpoints: readonly Instanc
             stackExchangeConfiguration({ endpoints: eps.map(([host, port]) => ({ host, port })), user: args.user, password, ssl: args.ssl, serviceName: args.serviceName }),
         ),
     );
+}
+
+/** A service's StackExchange.Redis strings: its coordination instance's and its cache instance's (equal without split). */
+export interface ServiceConfiguration {
+    readonly configuration: pulumi.Output<string>;
+    readonly cacheConfiguration: pulumi.Output<string>;
+}
+
+/**
+ * StackExchange.Redis strings for every service of a plan. Single topology: `endpoints` per
+ * instance. ha: `sentinels` (every Sentinel) and each instance's master name as `serviceName`.
+ */
+export function serviceConfigurations(
+    plan: ValkeyPlan,
+    passwords: Passwords,
+    ssl: boolean,
+    where: { readonly endpoints: Partial<Record<InstanceKey, InstanceEndpoint>> } | { readonly sentinels: readonly InstanceEndpoint[]; readonly masters: Partial<Record<InstanceKey, string>> },
+): Record<string, ServiceConfiguration> {
+    const one = (user: string, key: InstanceKey) =>
+        "sentinels" in where
+            ? stackExchangeSecret({ endpoints: where.sentinels, user, password: passwords[user], ssl, serviceName: where.masters[key] })
+            : stackExchangeSecret({ endpoints: [where.endpoints[key]!], user, password: passwords[user], ssl });
+    return Object.fromEntries(plan.services.map((s) => [s.service, { configuration: one(s.user, s.instance), cacheConfiguration: one(s.user, s.cacheInstance) }]));
 }

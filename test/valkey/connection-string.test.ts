@@ -6,8 +6,10 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { STACKEXCHANGE_RESTRICTED, parseStackExchangeConfiguration, stackExchangeConfiguration } from "../../components/valkey/connection-string";
-import { stackExchangeSecret } from "../../components/valkey/credentials";
+import { serviceConfigurations, stackExchangeSecret } from "../../components/valkey/credentials";
+import { planValkeyHa } from "../../components/valkey/ha-plan";
 import { isSecret, value } from "../harness";
+import { testPlan } from "./support";
 
 const RESTRICTED = STACKEXCHANGE_RESTRICTED.join(",");
 
@@ -48,5 +50,20 @@ describe("valkey StackExchange.Redis configuration strings", () => {
         assert.equal(await value(out), `valkey.internal:6379,user=stellaops-gateway,password=generated,ssl=true,abortConnect=false,${RESTRICTED}`);
         const plainPassword = stackExchangeSecret({ endpoints: [{ host: "h", port: 1 }], user: "u", password: "not-marked", ssl: false });
         assert.ok(await isSecret(plainPassword), "secret even when the password was not marked");
+    });
+
+    it("gives every service its strings: its instances' endpoints, or the Sentinels with each instance's master name", async () => {
+        const plan = testPlan({ split: true });
+        const passwords = Object.fromEntries(plan.passwordUsers.map((u) => [u.name, pulumi.secret(`pw-${u.key}`)]));
+        const direct = serviceConfigurations(plan, passwords, false, { endpoints: { coordination: { host: "valkey-coordination", port: 6379 }, cache: { host: "valkey-cache", port: 6379 } } });
+        assert.deepEqual(Object.keys(direct), plan.services.map((s) => s.service));
+        assert.ok((await value<string>(direct.scanner.configuration)).startsWith("valkey-coordination:6379,user=stellaops-scanner,password=pw-scanner,"));
+        assert.ok((await value<string>(direct.scanner.cacheConfiguration)).startsWith("valkey-cache:6379,user=stellaops-scanner,"));
+        const ha = planValkeyHa(plan);
+        const sentinels = [0, 1, 2].map((i) => ({ host: pulumi.output(`valkey-sentinel-${i}.valkey-sentinel.ns.svc.cluster.local`), port: 26379 }));
+        const viaSentinel = serviceConfigurations(ha, passwords, false, { sentinels, masters: { coordination: "valkey-coordination", cache: "valkey-cache" } });
+        const { endpoints, options } = parseStackExchangeConfiguration(await value<string>(viaSentinel.notify.cacheConfiguration));
+        assert.deepEqual([endpoints.length, options.serviceName, options.user], [3, "valkey-cache", "stellaops-notify"]);
+        assert.ok(await isSecret(viaSentinel.notify.configuration));
     });
 });
