@@ -64,7 +64,8 @@ function sectionSchema(p: ProfileDescriptor, section: FieldSection): z.ZodType {
     return z.strictObject(shape).prefault({});
 }
 
-function profileSchema(p: ProfileDescriptor) {
+/** The schema of one row: exported so a test can show that a new profile is only a row. */
+export function profileSchema(p: ProfileDescriptor) {
     const shape: Record<string, z.ZodType> = { profile: z.literal(p.name), services: servicesSection };
     for (const section of FIELD_SECTIONS) if (p.keys[section]) shape[section] = sectionSchema(p, section);
     return z.strictObject(shape);

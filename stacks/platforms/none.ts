@@ -14,22 +14,31 @@ import type { Deployed } from "../layers/types";
 import type { StackPlans } from "../plans";
 import type { ProfilesOn } from "../profiles";
 
-type Input = StackInputFor<ProfilesOn<"none">>;
+export type Input = StackInputFor<ProfilesOn<"none">>;
 
-export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Deployed {
+/** Database objects on the existing PostgreSQL server, as its admin. */
+export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPlans): Deployed["postgres"] {
     const pg = cfg.postgres;
-    const postgres = postgresAccess(plans.postgres, pg, {
+    return postgresAccess(plans.postgres, pg, {
         host: pg.host,
         port: pg.port,
         admin: { ...adminAddress(pg, pg.host, pg.port), user: pg.adminUser, password: secrets.postgresAdminPassword, superuser: pg.adminIsSuperuser },
         sslMode: pg.sslMode,
         ready: [],
     });
+}
 
+/** ACL users on the existing Valkey server. */
+export function existingValkey({ config: cfg, secrets }: Input, plans: StackPlans): Pick<Deployed, "valkey" | "valkeyOperator"> {
     const v = cfg.valkey;
     const users = new ValkeyExternalUsers("valkey", { plan: plans.valkey, host: v.host, port: v.port, adminUser: v.adminUser, adminPassword: secrets.valkeyAdminPassword });
-    const valkey = valkeyConnections(plans.valkey, { endpoints: { main: { host: users.host, port: users.port } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
+    return valkeyConnections(plans.valkey, { endpoints: { main: { host: users.host, port: users.port } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
+}
 
+export function deploy(input: Input, plans: StackPlans): Deployed {
+    const { config: cfg, secrets } = input;
+    const postgres = existingPostgres(input, plans);
+    const valkey = existingValkey(input, plans);
     const os = cfg.objectStore;
     const objectStore = s3CompatibleStore(plans.objectStore, {
         serviceUrl: os.endpoint,

@@ -8,6 +8,8 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
+/** Where the stack files are: the project root, or STELLAOPS_STACK_DIR (tests of the CLIs). */
+const STACK_DIR = process.env.STELLAOPS_STACK_DIR ?? ROOT;
 
 export interface StackFile {
     /** Config as the Pulumi runtime holds it: every value a string (JSON for non-strings). */
@@ -16,12 +18,12 @@ export interface StackFile {
     readonly secretKeys: string[];
 }
 
-export function stackFilePath(stack: string, root = ROOT): string {
+export function stackFilePath(stack: string, root = STACK_DIR): string {
     return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
 /** Stacks that have a file in `root`. */
-export function availableStacks(root = ROOT): string[] {
+export function availableStacks(root = STACK_DIR): string[] {
     return fs
         .readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -29,7 +31,7 @@ export function availableStacks(root = ROOT): string[] {
         .sort();
 }
 
-export function readStackFile(stack: string, root = ROOT): StackFile {
+export function readStackFile(stack: string, root = STACK_DIR): StackFile {
     const file = stackFilePath(stack, root);
     const rel = path.relative(root, file);
     if (!fs.existsSync(file)) throw new Error(`no stack "${stack}": ${rel} does not exist; stacks here: ${availableStacks(root).join(", ") || "none"}`);
