@@ -12,16 +12,18 @@ import { Limitation, PlannedGrant, PostgresPlan, PostgresPlanOptions, planPostgr
 
 export const SERVICE_SCHEMAS_TYPE = "stellaops:postgres:ServiceSchemas";
 
-export interface ServiceSchemasArgs extends PostgresPlanOptions {
-    /** Host services connect to (goes into the DSNs and connection strings). */
+/** Where services connect; goes into the DSNs and connection strings. */
+export interface ServiceSchemasEndpoint {
+    /** Host services connect to. */
     readonly host: pulumi.Input<string>;
     /** Port services connect to. */
     readonly port: pulumi.Input<number>;
     /** libpq sslmode (disable, require, verify-ca, verify-full); mapped to Npgsql's `SSL Mode`. */
     readonly sslMode: string;
-    /** The plan, when the caller computed it already (must come from the same options). */
-    readonly plan?: PostgresPlan;
 }
+
+/** The plan computed once by the caller (stacks/plans.ts), or the options to plan from. */
+export type ServiceSchemasArgs = ServiceSchemasEndpoint & ({ readonly plan: PostgresPlan } | (PostgresPlanOptions & { readonly plan?: undefined }));
 
 export interface ServiceDatabaseAccess {
     readonly role: string;
@@ -61,7 +63,7 @@ export class ServiceSchemas extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceSchemasArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SERVICE_SCHEMAS_TYPE, name, {}, opts);
-        const plan = args.plan ?? planPostgres(args);
+        const plan = args.plan !== undefined ? args.plan : planPostgres(args);
         const child = { parent: this };
         // Stateful: dropping the database, a schema or a login role (which owns the service's
         // tables) loses data, so none of them may be deleted or replaced without intent.

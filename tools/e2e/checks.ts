@@ -5,7 +5,7 @@
 import { Valkey } from "iovalkey";
 import { Client } from "pg";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
-import type { StackConfig } from "../../stacks/config";
+import type { PostgresPlan } from "../../components/postgres/plan";
 import { liveState, recordedState } from "../../test/postgres/catalog-state";
 import type { PgServer } from "../../test/support/postgres";
 import { installMocks, recordedResources, resetResources, settle } from "../offline/recorder";
@@ -108,29 +108,28 @@ export async function readOnlyRoles(pg: PgServer, out: Outputs, rolePrefix: stri
 }
 
 /**
- * Live roles, owners, grants and default privileges equal the description of the resources
- * ServiceSchemas registers under mocks (test/postgres/postgres.real.test.ts proves bootstrap.sql
- * yields that same description), so engine, component and bootstrap.sql agree.
+ * Live roles, memberships, owners, grants and default privileges equal the description of the
+ * resources ServiceSchemas registers under mocks for the same plan (test/postgres/postgres.real.test.ts
+ * proves bootstrap.sql yields that same description), so engine, component and bootstrap.sql agree.
  */
-export async function compareLiveState(pg: PgServer, cfg: StackConfig): Promise<number> {
-    const p = cfg.postgres;
+export async function compareLiveState(pg: PgServer, plan: PostgresPlan, rolePrefix: string): Promise<number> {
     await installMocks("stellaops-e2e", "mocks");
     resetResources();
-    new ServiceSchemas("agree", { ...p, host: "h", port: 5432, sslMode: "disable" });
+    new ServiceSchemas("agree", { plan, host: "h", port: 5432, sslMode: "disable" });
     await settle();
     const owners = new Map<string, string>();
     const recorded = recordedResources();
     for (const r of recorded) if (r.type === "postgresql:index/schema:Schema" && r.inputs.owner) owners.set(String(r.inputs.name), String(r.inputs.owner));
     const expected = recordedState(recorded, (s) => owners.get(s));
-    const admin = await pg.connect({ database: p.database });
+    const su = await pg.connect({ database: plan.database });
     try {
-        const live = await liveState(admin, p.database, p.rolePrefix);
+        const live = await liveState(su, plan.database, rolePrefix, pg.admin.user);
         const missing = expected.filter((l) => !live.includes(l));
         const extra = live.filter((l) => !expected.includes(l));
         check(missing.length === 0 && extra.length === 0, `live state equals the component's\n  missing: ${missing.join("\n    ")}\n  extra: ${extra.join("\n    ")}`);
         return live.length;
     } finally {
-        await admin.end();
+        await su.end();
     }
 }
 

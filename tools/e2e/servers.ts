@@ -7,19 +7,15 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { sha256Hex } from "../../components/valkey/render";
-import { PgServer, requirePostgres, startPostgres } from "../../test/support/postgres";
+import { AdminKind, PgServer, PgVersion, findPostgres, startPostgres } from "../../test/support/postgres";
 import { Proc, findBinary, freePort, portOpen, startProcess, tempDir, waitFor } from "../../test/support/servers";
 import { E2eError } from "./engine";
 
-/** requirePostgres skips a mocha test when PostgreSQL is missing; here that is an error. */
-const NO_MOCHA = {
-    skip(): never {
-        throw new E2eError("PostgreSQL (initdb) is not installed: the e2e needs a real server");
-    },
-} as unknown as Mocha.Context;
-
-export function startPg(): Promise<PgServer> {
-    return startPostgres(requirePostgres(NO_MOCHA));
+/** PostgreSQL `version` (npm devDependency) with its admin set up as `admin`; a missing version is an error here. */
+export function startPg(version: PgVersion, admin: AdminKind): Promise<PgServer> {
+    const install = findPostgres(version);
+    if (typeof install === "string") throw new E2eError(`${install}: the e2e needs a real server (not installed)`);
+    return startPostgres(install, { admin });
 }
 
 export interface ValkeyServer {

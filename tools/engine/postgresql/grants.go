@@ -34,7 +34,7 @@ func grantKind() *kind {
 			}
 			id := strings.Join([]string{str(in, "role"), str(in, "database"), str(in, "schema"),
 				str(in, "objectType"), strings.Join(strs(in, "objects"), ",")}, "_")
-			return id, in, p.execLocked(ctx, str(in, "database"), stmts...)
+			return id, in, p.execHolding(ctx, str(in, "database"), grantOwners(in), stmts...)
 		},
 		read: func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) (bool, resource.PropertyMap, error) {
 			return true, st, nil
@@ -44,8 +44,21 @@ func grantKind() *kind {
 			if err != nil {
 				return err
 			}
-			return p.execLocked(ctx, str(st, "database"), "REVOKE ALL PRIVILEGES ON "+target+" FROM "+grantee(str(st, "role")))
+			return p.execHolding(ctx, str(st, "database"), grantOwners(st), "REVOKE ALL PRIVILEGES ON "+target+" FROM "+grantee(str(st, "role")))
 		},
+	}
+}
+
+// grantOwners: a non-superuser grants as the owner of what it grants on (none for a database,
+// which the admin owns; the schema's owner, plus its tables' owners for table/sequence grants).
+func grantOwners(in resource.PropertyMap) rolesQuery {
+	switch str(in, "objectType") {
+	case "database":
+		return fixedRoles()
+	case "schema":
+		return ownersOf(str(in, "schema"), false)
+	default:
+		return ownersOf(str(in, "schema"), true)
 	}
 }
 
@@ -131,7 +144,8 @@ func defaultPrivilegesKind() *kind {
 			}
 			id := strings.Join([]string{str(in, "role"), str(in, "database"), str(in, "schema"),
 				str(in, "owner"), str(in, "objectType")}, "_")
-			return id, in, p.execLocked(ctx, str(in, "database"), stmts...)
+			// Only members of the owner may change its default privileges.
+			return id, in, p.execHolding(ctx, str(in, "database"), fixedRoles(str(in, "owner")), stmts...)
 		},
 		read: func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) (bool, resource.PropertyMap, error) {
 			return true, st, nil
@@ -141,7 +155,7 @@ func defaultPrivilegesKind() *kind {
 			if err != nil {
 				return err
 			}
-			return p.execLocked(ctx, str(st, "database"), prefix+" REVOKE ALL ON "+objs+" FROM "+grantee(str(st, "role")))
+			return p.execHolding(ctx, str(st, "database"), fixedRoles(str(st, "owner")), prefix+" REVOKE ALL ON "+objs+" FROM "+grantee(str(st, "role")))
 		},
 	}
 }

@@ -27,7 +27,9 @@ func schemaKind() *kind {
 			if o := str(in, "owner"); o != "" {
 				st += " AUTHORIZATION " + ident(o)
 			}
-			if err := p.exec(ctx, db, st); err != nil {
+			// Held while creating (Terraform provider): the database owner (to create schemas) and the
+			// schema's owner (AUTHORIZATION needs SET ROLE to it), when the admin is not a superuser.
+			if err := p.execHolding(ctx, db, fixedRoles("pg_database_owner", str(in, "owner")), st); err != nil {
 				return "", nil, err
 			}
 			out := in.Copy()
@@ -78,7 +80,7 @@ func schemaKind() *kind {
 			if boolean(st, "dropCascade") {
 				mode = " CASCADE"
 			}
-			return p.exec(ctx, db, "DROP SCHEMA IF EXISTS "+ident(name)+mode)
+			return p.execHolding(ctx, db, fixedRoles(str(st, "owner")), "DROP SCHEMA IF EXISTS "+ident(name)+mode)
 		},
 	}
 }

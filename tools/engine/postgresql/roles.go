@@ -68,7 +68,8 @@ func roleKind() *kind {
 					return err
 				}
 				for _, db := range dbs {
-					if err := p.execLocked(ctx, db,
+					// REASSIGN OWNED needs the privileges of the role: a non-superuser holds it meanwhile.
+					if err := p.execHolding(ctx, db, fixedRoles(id),
 						"REASSIGN OWNED BY "+ident(id)+" TO CURRENT_USER",
 						"DROP OWNED BY "+ident(id)); err != nil {
 						return err
