@@ -5,16 +5,16 @@
 import { elastiCacheEncrypted, noPublicObjectStorage, publicAccessBlock, rdsEncrypted } from "./aws-rules";
 import { airgapImages, nonRootWithLimits } from "./kubernetes-rules";
 import { ResourceRule, StackRule, appliesTo } from "./rule";
-import { STATEFUL_TYPES } from "./stateful";
+import { STATEFUL_TYPES, isStatefulResource } from "./stateful";
 import { PackConfig, Subject, Violation, strings } from "./subject";
 
 export const statefulProtected: ResourceRule = {
     name: "stateful-resources-protected",
-    description: "Resources that hold data (databases, schemas, volumes, PVCs, StatefulSets, buckets, caches, RDS) are protected.",
+    description: "Resources that hold data or guard it (databases, schemas, login roles, volumes, StatefulSets, namespaces, RDS, caches, buckets with their versioning and object lock) are protected.",
     // retainOnDelete is not visible to policies in @pulumi/policy 1.21; the stack tests check it.
     remediation: "Create it with { protect: true, retainOnDelete: true }; to really delete it, unprotect it first in a reviewed change.",
     types: [...STATEFUL_TYPES],
-    check: (s) => (s.opts.protect ? [] : [`${s.type} holds data but is not protected: expected protect true`]),
+    check: (s) => (s.opts.protect || !isStatefulResource(s.type, s.props) ? [] : [`${s.type} holds data but is not protected: expected protect true`]),
 };
 
 const NATS = /nats/i;

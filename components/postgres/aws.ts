@@ -4,9 +4,34 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { keep } from "../../policy/stateful";
 import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
 
 export const RDS_POSTGRES_TYPE = "stellaops:postgres:RdsPostgres";
+
+/** How the instance takes a change of `version` against what runs now. */
+export interface RdsUpgrade {
+    /** AWS rejects a new major version unless the modification allows it. */
+    readonly allowMajorVersionUpgrade: boolean;
+    /**
+     * A major upgrade runs in this `pulumi up`, not at the next maintenance window: the new
+     * version needs the parameter group of the new family, and Pulumi deletes the old group at
+     * the end of the same `up`, which RDS refuses while a pending upgrade still uses it.
+     */
+    readonly applyImmediately: boolean;
+}
+
+/**
+ * Decides the upgrade flags from the configured major and the major running now (absent on a
+ * first deploy, when there is nothing to upgrade). Throws on a downgrade, which RDS cannot do.
+ */
+export function rdsUpgrade(version: string, deployedMajorVersion?: string): RdsUpgrade {
+    if (deployedMajorVersion === undefined || deployedMajorVersion === version) return { allowMajorVersionUpgrade: false, applyImmediately: false };
+    if (Number(version) < Number(deployedMajorVersion)) {
+        throw new Error(`version: ${version} is older than the deployed major version ${deployedMajorVersion}: RDS cannot downgrade; restore a snapshot into a new instance instead`);
+    }
+    return { allowMajorVersionUpgrade: true, applyImmediately: true };
+}
 
 export interface RdsPostgresArgs extends AwsNetworkArgs {
     /** RDS identifier (physical name). */
@@ -18,6 +43,11 @@ export interface RdsPostgresArgs extends AwsNetworkArgs {
     readonly storageGb: number;
     readonly multiAz: boolean;
     readonly backupRetentionDays: number;
+    /**
+     * Major version the instance runs now (stacks/lookups/rds-version.ts); absent on a first
+     * deploy. When it differs from `version`, the change is a major upgrade (see `rdsUpgrade`).
+     */
+    readonly deployedMajorVersion?: string;
 }
 
 export class RdsPostgres extends pulumi.ComponentResource {
@@ -30,8 +60,11 @@ export class RdsPostgres extends pulumi.ComponentResource {
 
     constructor(name: string, args: RdsPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super(RDS_POSTGRES_TYPE, name, {}, opts);
+        const upgrade = rdsUpgrade(args.version, args.deployedMajorVersion);
         const sg = clientSecurityGroup(name, { ...args, groupName: `${args.identifier}-postgres`, description: "StellaOps PostgreSQL clients", port: 5432 }, this);
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { name: args.identifier, subnetIds: [...args.subnetIds] }, { parent: this });
+        // The family follows the version: a major upgrade gets a new group (new name), attached
+        // in the same modification, as AWS requires for a non-default parameter group.
         const params = new aws.rds.ParameterGroup(
             `${name}-params`,
             { name: `${args.identifier}-pg${args.version}`, family: `postgres${args.version}`, parameters: [{ name: "rds.force_ssl", value: "1" }] },
@@ -63,9 +96,12 @@ export class RdsPostgres extends pulumi.ComponentResource {
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: `${args.identifier}-final`,
                 autoMinorVersionUpgrade: true,
-                applyImmediately: false,
+                // Left unset rather than false outside an upgrade, so existing stacks see no diff.
+                allowMajorVersionUpgrade: upgrade.allowMajorVersionUpgrade || undefined,
+                // Other changes wait for the maintenance window; a major upgrade cannot (see RdsUpgrade).
+                applyImmediately: upgrade.applyImmediately,
             },
-            { parent: this, protect: true, retainOnDelete: true },
+            { parent: this, ...keep("aws:rds/instance:Instance") },
         );
         this.host = this.instance.address;
         this.port = this.instance.port;

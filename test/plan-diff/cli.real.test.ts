@@ -93,7 +93,7 @@ describe("plan:diff CLI (a copy of this project in a temporary repo)", function 
         // The files the offline plan needs, as they are in this working tree now.
         const files = execFileSync("git", ["-C", ROOT, "ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
             .split("\n")
-            .filter((f) => /^(stacks|components|tools)\/|^Pulumi(\.[\w-]+)?\.yaml$|^(package|tsconfig(\.[\w-]+)?)\.json$/.test(f) && fs.existsSync(path.join(ROOT, f)));
+            .filter((f) => /^(stacks|components|tools|policy)\/|^Pulumi(\.[\w-]+)?\.yaml$|^(package|tsconfig(\.[\w-]+)?)\.json$/.test(f) && fs.existsSync(path.join(ROOT, f)));
         for (const f of files) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));

@@ -5,8 +5,8 @@
  */
 import * as assert from "assert";
 import { diffPlans } from "../../tools/plan-diff/diff";
-import { GITHUB_COMMENT_LIMIT, MARKER, StackReport, renderReport } from "../../tools/plan-diff/markdown";
-import { BUCKET, DB, GRANT, KEEP, plan, res } from "./support";
+import { DIFF_LINES, GITHUB_COMMENT_LIMIT, MARKER, StackReport, renderReport } from "../../tools/plan-diff/markdown";
+import { BUCKET, DB, GRANT, KEEP, RDS, plan, res, valkeyContainer } from "./support";
 
 const report = (stack: string, base: Parameters<typeof diffPlans>[0], head: Parameters<typeof diffPlans>[1]): StackReport => ({ stack, diff: diffPlans(base, head) });
 
@@ -48,6 +48,54 @@ describe("plan diff comment", () => {
     });
 });
 
+describe("plan diff comment: what a reviewer needs to see", () => {
+    const rds = (v: string) => res(RDS, "postgres-instance", { engine: "postgres", engineVersion: v, parameterGroupName: `db-pg${v}` }, KEEP);
+    const text = renderReport(
+        [report("dev", plan([valkeyContainer("256mb")]), plan([valkeyContainer("512mb")])), report("aws", plan([rds("17")]), plan([rds("18")]))],
+        { base: "origin/main" },
+    );
+    const lines = text.split("\n");
+
+    it("shows a changed maxmemory line of the uploaded valkey.conf as a line diff under the container", () => {
+        const at = lines.findIndex((l) => l.includes("`uploads[0].content` (`/etc/valkey/valkey.conf`)"));
+        assert.strictEqual(lines[at], "  - `uploads[0].content` (`/etc/valkey/valkey.conf`): +1 −1 lines");
+        assert.deepStrictEqual(lines.slice(at + 1, at + 12), [
+            "    ```diff",
+            "    @@ -7,7 +7,7 @@",
+            "     save 3600 1 300 100 60 10000",
+            "     ",
+            "     # Memory. Only keys with a TTL (caches) are evicted; streams and queues have none.",
+            "    -maxmemory 256mb",
+            "    +maxmemory 512mb",
+            "     maxmemory-policy volatile-lru",
+            "     ",
+            "     enable-debug-command no",
+            "    ```",
+        ]);
+        assert.ok(!text.includes("users.acl`):"), "the secret aclfile did not change visibly and must not be listed");
+    });
+
+    it("flags the container's forced replacement (a restart) after the stateful warnings, and on the resource", () => {
+        const risks = lines.indexOf("**⚠️ Stateful resources at risk**");
+        const replaced = lines.findIndex((l) => l.startsWith("**🔁 Replaced by the provider**"));
+        const table = lines.findIndex((l) => l.startsWith("| stack |"));
+        assert.ok(risks >= 0 && risks < replaced && replaced < table, `${risks} ${replaced} ${table}`);
+        assert.strictEqual(lines[replaced + 2], "- `dev`: REPLACE `docker:index/container:Container` `valkey-main-container` (`uploads`): the container is recreated: the server restarts (its volumes stay).");
+        assert.ok(lines.includes("- ✏️ `valkey-main-container` 🔁 **replaced** (`uploads`)"));
+    });
+
+    it("flags the RDS major version bump in bold among the stateful risks, with both versions", () => {
+        assert.match(lines[lines.indexOf("**⚠️ Stateful resources at risk**") + 2], /^- \*\*`aws`: MAJOR UPGRADE `aws:rds\/instance:Instance` `postgres-instance` \(`engineVersion` 17 → 18\)\*\*: upgraded in place: the server is down while it runs/);
+        assert.match(text, /- `engineVersion`: `"17"` → `"18"`/);
+    });
+
+    it("groups replacements of one type for the same inputs into one line", () => {
+        const grants = (role: string) => Array.from({ length: 50 }, (_, i) => res(GRANT, `g${i}`, { role, privileges: ["USAGE"] }));
+        const t = renderReport([report("aws", plan(grants("a")), plan(grants("b")))], { base: "main" });
+        assert.match(t, /^- `aws`: REPLACE `postgresql:index\/grant:Grant` `g0`, `g1`, `g10` and 47 more \(`role`\): revoked and granted again/m);
+    });
+});
+
 describe("plan diff comment size", () => {
     /** A diff with `n` changed grants (long values) and one stateful replacement. */
     function big(n: number, valueSize: number): StackReport[] {
@@ -73,6 +121,25 @@ describe("plan diff comment size", () => {
         assert.match(t, /\(counts per type\)/);
         assert.match(t, /- `postgresql:index\/grant:Grant`: 20000 changed/);
         assert.match(t, /^- \*\*`aws`: REPLACE `aws:s3\/bucket:Bucket` `evidence` \(`bucket`\)\*\*/m);
+    });
+
+    it("caps one huge value diff and says how many lines it left out", () => {
+        const conf = (v: string) => Array.from({ length: 500 }, (_, i) => `key${i} ${v}`).join("\n") + "\n";
+        const t = renderReport([report("dev", plan([res(GRANT, "g", { conf: conf("a") })]), plan([res(GRANT, "g", { conf: conf("b") })]))], { base: "main" });
+        const fence = t.split("\n").filter((l) => /^ {4}[-+ @]/.test(l));
+        assert.strictEqual(fence.length, DIFF_LINES);
+        assert.match(t, new RegExp(`_…${1001 - DIFF_LINES} more diff lines: \`npm run --silent plan:diff -- --full\`_`));
+    });
+
+    it("shortens line diffs (one line of context) before dropping values when many configs change", () => {
+        // 170 containers: about 69,000 characters in full, so the comment must summarise.
+        const containers = (m: string) => Array.from({ length: 170 }, (_, i) => ({ ...valkeyContainer(m), name: `valkey-${i}-container` }));
+        const t = renderReport([report("dev", plan(containers("256mb")), plan(containers("512mb")))], { base: "main" });
+        assert.ok(t.length <= GITHUB_COMMENT_LIMIT, `${t.length} characters`);
+        assert.match(t, /Summarised to fit a comment \(short line diffs\)/);
+        const hunk = ["    @@ -9,3 +9,3 @@", "     # Memory. Only keys with a TTL (caches) are evicted; streams and queues have none.", "    -maxmemory 256mb", "    +maxmemory 512mb", "     maxmemory-policy volatile-lru"];
+        assert.strictEqual(t.split(hunk.join("\n")).length - 1, 170, "every container keeps its changed line");
+        assert.match(t, /^- `dev`: REPLACE `docker:index\/container:Container` `valkey-0-container`, `valkey-1-container`, `valkey-10-container` and 167 more \(`uploads`\)/m);
     });
 
     it("trims warnings only when they alone overflow, saying how many were left out", () => {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { evaluateRules, flattenConfig } from "../../policy/rules";
-import { STATEFUL_TYPES } from "../../policy/stateful";
+import { isStatefulResource } from "../../policy/stateful";
 import type { PackConfig, Subject } from "../../policy/subject";
 import { ROOT } from "../../tools/offline/evaluate";
 import { STACKS } from "../../tools/snapshots";
@@ -39,11 +39,11 @@ for (const stack of STACKS) {
         });
 
         it("has stateful resources for the protection policy to check", () => {
-            assert.ok(subjects.some((s) => STATEFUL_TYPES.has(s.type)), "no stateful resource: the stack or the type table changed");
+            assert.ok(subjects.some((s) => isStatefulResource(s.type, s.props)), "no stateful resource: the stack or the type table changed");
         });
 
         it("fails once a stateful resource loses protect", () => {
-            const i = subjects.findIndex((s) => STATEFUL_TYPES.has(s.type));
+            const i = subjects.findIndex((s) => isStatefulResource(s.type, s.props));
             const mutated = subjects.map((s, j) => (j === i ? { ...s, opts: { protect: false } } : s));
             assert.deepStrictEqual(evaluateRules(mutated, config).map((v) => v.policy), ["stateful-resources-protected"]);
         });

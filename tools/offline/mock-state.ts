@@ -50,6 +50,12 @@ const CALLS: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
     "aws:secretsmanager/getSecretVersion:getSecretVersion": () => ({ secretString: JSON.stringify({ username: "stellaops_admin", password: "mock-secret-rds-master" }) }),
     "aws:iam/getPolicyDocument:getPolicyDocument": (a) => ({ json: JSON.stringify({ Version: "2012-10-17", Statement: a.inputs.statements ?? [] }) }),
+    // stacks/lookups/rds-version.ts: offline there is no deployed instance (a first deploy), so
+    // plans stay as they are. The SDK reads a failed invoke's message from `details`, as over gRPC.
+    "aws:rds/getInstance:getInstance": (a) => {
+        const message = `DBInstanceNotFound: DBInstance ${String(a.inputs.dbInstanceIdentifier)} not found.`;
+        throw Object.assign(new Error(message), { details: message });
+    },
 };
 
 export function mockCall(args: MockCallArgs): Record<string, unknown> {

@@ -1,9 +1,10 @@
 /**
- * `npm run --silent plan:diff -- --stack <name> [--stack <name> ...] --base <git ref> [--repo <dir>]`
+ * `npm run --silent plan:diff -- --stack <name> [--stack <name> ...] --base <git ref> [--repo <dir>] [--full]`
  *
  * Evaluates each stack offline at the base ref (a temporary git worktree) and in the working
- * tree, and prints one markdown comment: stateful warnings first, then what was added, removed
- * and changed per stack, grouped by type. Secrets are never shown.
+ * tree, and prints one markdown comment: stateful warnings first, then replacements, then what
+ * was added, removed and changed per stack, grouped by type. Secrets are never shown. `--full`
+ * prints every line of every value diff and never summarises (for reading locally, not posting).
  */
 import { parseArgs } from "util";
 import { diffPlans } from "./diff";
@@ -11,7 +12,7 @@ import { StackReport, renderReport } from "./markdown";
 import { PlanResult, gitRoot, planAt, pool, withWorktree } from "./plans";
 import { runCli } from "../offline/cli";
 
-const USAGE = "usage: npm run --silent plan:diff -- --stack <name> [--stack <name> ...] --base <git ref> [--repo <dir>]";
+const USAGE = "usage: npm run --silent plan:diff -- --stack <name> [--stack <name> ...] --base <git ref> [--repo <dir>] [--full]";
 
 /** Diffs every stack of the working tree of `repo` against `base`. */
 export async function diffStacks(repo: string, base: string, stacks: readonly string[]): Promise<StackReport[]> {
@@ -32,12 +33,12 @@ export async function diffStacks(repo: string, base: string, stacks: readonly st
 
 async function main(): Promise<string> {
     const { values } = parseArgs({
-        options: { stack: { type: "string", multiple: true }, base: { type: "string" }, repo: { type: "string" } },
+        options: { stack: { type: "string", multiple: true }, base: { type: "string" }, repo: { type: "string" }, full: { type: "boolean", default: false } },
     });
     if (!values.stack?.length || !values.base) throw new Error(USAGE);
     const repo = gitRoot(values.repo ?? process.cwd());
     const reports = await diffStacks(repo, values.base, values.stack);
-    return renderReport(reports, { base: values.base });
+    return renderReport(reports, values.full ? { base: values.base, limit: Infinity, diffLines: Infinity } : { base: values.base });
 }
 
 if (require.main === module) runCli(main);

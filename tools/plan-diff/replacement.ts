@@ -1,56 +1,99 @@
 /**
- * Which input changes replace (or rename) a resource, offline. Mocks cannot ask providers, so
- * this is a small table from the providers' schemas (ForceNew / immutable fields) for the types
- * whose loss matters; `pulumi preview` stays the authority. Paths are input paths as in the plan
- * JSON (`spec.volumeClaimTemplates`); a change at or below a path matches it.
+ * Which input changes make the provider replace (delete and create again) or rename a resource,
+ * offline. Mocks cannot ask providers, so this is a table from the providers' own sources for
+ * every type the four stacks create; `pulumi preview` stays the authority. Paths are input paths
+ * as in the plan JSON (`spec.volumeClaimTemplates`); a change at or below a path matches it.
  *
- * | type | replaced when | renamed in place when |
- * | --- | --- | --- |
- * | postgresql Database | template, encoding, lcCollate, lcCtype | name (ALTER DATABASE ... RENAME) |
- * | postgresql Schema | database | name (ALTER SCHEMA ... RENAME) |
- * | postgresql Role | - | name (ALTER ROLE ... RENAME) |
- * | docker Volume | name, driver, driverOpts, labels | - |
- * | kubernetes StatefulSet | metadata.name/namespace, spec.selector, spec.serviceName, spec.volumeClaimTemplates, spec.podManagementPolicy | - |
- * | kubernetes PVC / PV / Namespace | metadata.name/namespace, immutable spec fields | - |
- * | aws RDS Instance | identifier(Prefix), engine, dbName, username, storageEncrypted, kmsKeyId, availabilityZone, characterSetName, timezone | - |
- * | aws ElastiCache ReplicationGroup | replicationGroupId, atRestEncryptionEnabled, kmsKeyId, port, subnetGroupName, snapshotName, snapshotArns | - |
- * | aws S3 Bucket / BucketV2 | bucket, bucketPrefix, objectLockEnabled | - |
- * | minio S3Bucket | bucket, bucketPrefix, objectLocking | - |
- *
- * A rename keeps the data but breaks every consumer of the old name (DSNs, grants, search paths),
- * so it is flagged like a replacement.
+ * Sources, at the versions in package.json:
+ * - docker (@pulumi/docker 5.2.0, kreuzwerker/terraform-provider-docker v4): every Container input
+ *   is ForceNew except the few below, `uploads` included ("the container is mutated once, and
+ *   never updated later"): a new valkey.conf recreates the container, i.e. restarts the server.
+ * - kubernetes (@pulumi/kubernetes 4.34, provider forceNewProperties): metadata.name/namespace
+ *   everywhere; StatefulSet selector, serviceName, volumeClaimTemplates, podManagementPolicy,
+ *   revisionHistoryLimit; ConfigMap data and Secret data/stringData/type unless the provider sets
+ *   enableConfigMapMutable / enableSecretMutable (this project does not); Service clusterIP.
+ * - postgresql (cyrilgdn provider): ForceNew fields; Database, Schema and Role rename in place.
+ * - aws, minio, random: ForceNew fields of the Terraform resources; every RandomPassword input.
  */
 
 export interface ReplaceRule {
     /** Inputs whose change deletes the resource and creates a new one. */
-    readonly replace: readonly string[];
+    readonly replace?: readonly string[];
+    /** Instead of `replace`: every input except these replaces it (nearly everything is ForceNew). */
+    readonly inPlace?: readonly string[];
     /** Inputs the provider renames in place. */
     readonly rename?: readonly string[];
+    /** What a replacement does beyond "deleted and created again", in one clause. */
+    readonly effect?: string;
 }
 
-const K8S_IDENTITY = ["metadata.name", "metadata.namespace"];
-const S3_BUCKET: ReplaceRule = { replace: ["bucket", "bucketPrefix", "objectLockEnabled"] };
+const K8S_NAME = ["metadata.name", "metadata.namespace"];
+const S3_CONFIG: ReplaceRule = { replace: ["bucket", "expectedBucketOwner"] };
+const NAMED: ReplaceRule = { replace: ["name", "namePrefix"] };
+
+const CONTAINER_IN_PLACE = [
+    "attach", "containerReadRefreshTimeoutMilliseconds", "cpuPeriod", "cpuQuota", "cpuSet", "cpuShares", "destroyGraceSeconds",
+    "deviceReadBps", "deviceReadIops", "deviceWriteBps", "deviceWriteIops", "healthcheck", "init", "logs", "maxRetryCount",
+    "memory", "memoryReservation", "memorySwap", "mustRun", "removeVolumes", "restart", "rm", "start", "tmpfs", "wait", "waitTimeout",
+];
 
 export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
+    // PostgreSQL objects.
     "postgresql:index/database:Database": { replace: ["template", "encoding", "lcCollate", "lcCtype"], rename: ["name"] },
     "postgresql:index/schema:Schema": { replace: ["database"], rename: ["name"] },
-    "postgresql:index/role:Role": { replace: [], rename: ["name"] },
-    "docker:index/volume:Volume": { replace: ["name", "driver", "driverOpts", "labels"] },
-    "kubernetes:apps/v1:StatefulSet": {
-        replace: [...K8S_IDENTITY, "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"],
+    "postgresql:index/role:Role": { rename: ["name"] },
+    "postgresql:index/grant:Grant": {
+        replace: ["role", "database", "schema", "objectType", "objects", "columns", "withGrantOption"],
+        effect: "revoked and granted again: a moment without the privilege",
     },
-    "kubernetes:core/v1:PersistentVolumeClaim": { replace: [...K8S_IDENTITY, "spec.storageClassName", "spec.accessModes", "spec.volumeName", "spec.volumeMode", "spec.selector"] },
-    "kubernetes:core/v1:PersistentVolume": { replace: [...K8S_IDENTITY, "spec.storageClassName", "spec.claimRef", "spec.volumeMode"] },
-    "kubernetes:core/v1:Namespace": { replace: K8S_IDENTITY },
+    "postgresql:index/defaultPrivileges:DefaultPrivileges": { replace: ["role", "database", "owner", "schema", "objectType", "withGrantOption"] },
+    "postgresql:index/extension:Extension": { replace: ["name", "database"], effect: "DROP EXTENSION and CREATE again: objects using it may go with it" },
+    // Docker (dev).
+    "docker:index/container:Container": { inPlace: CONTAINER_IN_PLACE, effect: "the container is recreated: the server restarts (its volumes stay)" },
+    "docker:index/remoteImage:RemoteImage": { replace: ["name", "pullTriggers", "triggers", "platform"], effect: "containers using the image are recreated (restart)" },
+    "docker:index/volume:Volume": { replace: ["name", "driver", "driverOpts", "labels"] },
+    "docker:index/network:Network": { inPlace: [], effect: "every container on it is recreated (restart)" },
+    // Kubernetes (airgap).
+    "kubernetes:apps/v1:StatefulSet": {
+        replace: [...K8S_NAME, "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy", "spec.revisionHistoryLimit"],
+    },
+    "kubernetes:core/v1:Namespace": { replace: K8S_NAME },
+    "kubernetes:core/v1:ConfigMap": { replace: [...K8S_NAME, "data", "binaryData"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
+    "kubernetes:core/v1:Secret": { replace: [...K8S_NAME, "data", "stringData", "type"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
+    "kubernetes:core/v1:Service": { replace: [...K8S_NAME, "spec.clusterIP"] },
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": { replace: K8S_NAME },
+    // AWS.
     "aws:rds/instance:Instance": {
         replace: ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName", "timezone", "snapshotIdentifier"],
     },
+    "aws:rds/parameterGroup:ParameterGroup": { replace: ["name", "namePrefix", "family", "description"], effect: "a new group is attached to the instance, then the old one deleted" },
+    "aws:rds/subnetGroup:SubnetGroup": NAMED,
+    "aws:ec2/securityGroup:SecurityGroup": { replace: ["name", "namePrefix", "description", "vpcId"] },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         replace: ["replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName", "snapshotName", "snapshotArns"],
     },
-    "aws:s3/bucket:Bucket": S3_BUCKET,
-    "aws:s3/bucketV2:BucketV2": S3_BUCKET,
-    "minio:index/s3Bucket:S3Bucket": { replace: ["bucket", "bucketPrefix", "objectLocking"] },
+    "aws:elasticache/parameterGroup:ParameterGroup": { replace: ["name", "family", "description"] },
+    "aws:elasticache/subnetGroup:SubnetGroup": { replace: ["name"] },
+    "aws:elasticache/user:User": { replace: ["userId", "userName"], effect: "the user is recreated: its clients reconnect" },
+    "aws:elasticache/userGroup:UserGroup": { replace: ["userGroupId"] },
+    "aws:iam/user:User": { rename: ["name"] },
+    "aws:iam/accessKey:AccessKey": { replace: ["user", "pgpKey"], effect: "a new access key: services need the new credentials" },
+    "aws:iam/userPolicy:UserPolicy": { replace: ["name", "namePrefix", "user"] },
+    "aws:s3/bucket:Bucket": { replace: ["bucket", "bucketPrefix", "objectLockEnabled"] },
+    "aws:s3/bucketVersioning:BucketVersioning": S3_CONFIG,
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": S3_CONFIG,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": S3_CONFIG,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": S3_CONFIG,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": S3_CONFIG,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": S3_CONFIG,
+    // Users and policies on S3-compatible servers (RustFS).
+    "minio:index/iamUser:IamUser": { replace: ["name"], effect: "the user is recreated: its access key changes" },
+    "minio:index/iamPolicy:IamPolicy": NAMED,
+    "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment": { replace: ["userName", "policyName"] },
+    // The Valkey ACL users of the external profile (components/valkey/acl-provider.ts decides).
+    "pulumi-nodejs:dynamic/valkey:AclUsers": { replace: ["host", "port"], effect: "the users are created on the new server, then removed from the old one" },
+    // Every input of a random password is ForceNew: a new value that every consumer must get.
+    "random:index/randomPassword:RandomPassword": { inPlace: [], effect: "a new password: every service using it needs the new secret" },
 };
 
 /** True when `path` is `key` or lies under it (`spec.volumeClaimTemplates[0].spec`). */
@@ -58,10 +101,21 @@ export function under(path: string, key: string): boolean {
     return path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
 }
 
+/** The top-level input a path starts in (`uploads[0].content` → `uploads`). */
+const topKey = (path: string) => /^[^.[]*/.exec(path)![0] || path;
+
 /** The table keys a set of changed input paths hits, split by effect. */
 export function replacementKeys(type: string, changedPaths: readonly string[]): { replace: string[]; rename: string[] } {
     const rule = REPLACE_ON[type];
     if (!rule) return { replace: [], rename: [] };
     const hit = (keys: readonly string[] = []) => keys.filter((k) => changedPaths.some((p) => under(p, k)));
-    return { replace: hit(rule.replace), rename: hit(rule.rename) };
+    const rename = hit(rule.rename);
+    if (rule.inPlace) {
+        const forced = changedPaths.filter((p) => !rule.inPlace!.some((k) => under(p, k)) && !rename.some((k) => under(p, k)));
+        return { replace: [...new Set(forced.map(topKey))], rename };
+    }
+    return { replace: hit(rule.replace), rename };
 }
+
+/** What replacing a resource of this type does, when there is more to say than "recreated". */
+export const replacementEffect = (type: string): string | undefined => REPLACE_ON[type]?.effect;
