@@ -5,45 +5,52 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerServer } from "../docker/container-server";
-import { credentialsFor, NatsCredentials, secretNatsConf } from "./credentials";
-import { NatsPlan, NatsPlanOptions, planNats } from "./plan";
+import { NatsCredentials, secretNatsConf } from "./credentials";
+import { containerLayout } from "./layout";
+import { NatsPlan } from "./plan";
 
 export const NATS_CONTAINER_TYPE = "stellaops:nats:NatsContainer";
 
-/** Where the rendered config and the TLS files live inside the container. */
+/** Where the rendered config lives inside the container. */
 export const NATS_CONF_PATH = "/etc/nats/stellaops/nats-server.conf";
 
 export interface NatsContainerArgs {
-    /** Physical container name (host name on the network); the volume is `<containerName>-data`. */
+    /** The NATS plan (planNats), computed once by the stack; a single server (no cluster). */
+    readonly plan: NatsPlan;
+    /** Physical container name, host name on the network and server_name; the volume is `<containerName>-data`. */
     readonly containerName: string;
     /** Pinned image reference; an image with `nats-server` on PATH and busybox wget (the -alpine variant). */
     readonly image: string;
+    /** Docker network the container joins. */
     readonly networkName: pulumi.Input<string>;
-    /** Host address and port the client port is published on; monitoring stays inside the network. */
+    /** Host address the client port is published on; monitoring stays inside the network. */
     readonly bindAddress: string;
+    /** Host port the client port is published on. */
     readonly hostPort: number;
-    /** JetStream limits, accounts and TLS; the store directory and ports are the container's. */
-    readonly options: Omit<NatsPlanOptions, "serverName" | "listenHost" | "clientPort" | "monitorPort" | "storeDir" | "tlsDir">;
-    /** PEM certificate and key, required when options.tls is true (secret). */
+    /** PEM certificate and key (secret); required when the plan has TLS. @default none */
     readonly tls?: { readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
 }
 
 export class NatsContainer extends pulumi.ComponentResource {
     /** Host name on the Docker network (what service containers use). */
     public readonly host: pulumi.Output<string>;
+    /** Client port inside the network. */
     public readonly port: number;
-    public readonly plan: NatsPlan;
     public readonly credentials: NatsCredentials;
+    /** Password per NATS user (secret). */
+    public readonly passwords: Readonly<Record<string, pulumi.Output<string>>>;
     public readonly server: ContainerServer;
 
     constructor(name: string, args: NatsContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(NATS_CONTAINER_TYPE, name, {}, opts);
-        this.plan = planNats({ ...args.options, serverName: args.containerName });
-        if (this.plan.tls && !args.tls) throw new Error(`${name}: options.tls is true: expected tls.cert and tls.key`);
-        this.credentials = credentialsFor(`${name}-credentials`, this.plan, { parent: this });
-        const files = [{ path: NATS_CONF_PATH, content: secretNatsConf(this.plan, this.credentials.bcryptHashes) }];
-        if (this.plan.tls && args.tls) {
-            files.push({ path: this.plan.tls.certFile, content: pulumi.output(args.tls.cert) }, { path: this.plan.tls.keyFile, content: pulumi.secret(args.tls.key) });
+        const { plan } = args;
+        if (plan.cluster) throw new Error(`${name}: a NATS cluster runs on Kubernetes only (NatsCluster)`);
+        if (plan.tls && !args.tls) throw new Error(`${name}: the plan has TLS: expected tls.cert and tls.key`);
+        const layout = containerLayout(plan, args.containerName);
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan }, { parent: this });
+        const files = [{ path: NATS_CONF_PATH, content: secretNatsConf(plan, layout, this.credentials.bcryptHashes) }];
+        if (plan.tls && args.tls) {
+            files.push({ path: `${layout.tlsDir}/tls.crt`, content: pulumi.output(args.tls.cert) }, { path: `${layout.tlsDir}/tls.key`, content: pulumi.secret(args.tls.key) });
         }
         this.server = new ContainerServer(
             `${name}-server`,
@@ -53,16 +60,17 @@ export class NatsContainer extends pulumi.ComponentResource {
                 networkName: args.networkName,
                 // Only our file: the image's default config carries a well-known route password.
                 command: ["nats-server", "--config", NATS_CONF_PATH],
-                ports: [{ internal: this.plan.clientPort, external: args.hostPort }],
+                ports: [{ internal: layout.clientPort, external: args.hostPort }],
                 bindAddress: args.bindAddress,
-                volumes: [{ name: `${args.containerName}-data`, containerPath: this.plan.jetstream.storeDir }],
+                volumes: [{ name: `${args.containerName}-data`, containerPath: layout.storeDir! }],
                 files,
-                healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${this.plan.monitorPort}${this.plan.healthPath}`],
+                healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${layout.monitorPort}${plan.healthPath}`],
             },
             { parent: this },
         );
         this.host = this.server.host;
-        this.port = this.plan.clientPort;
-        this.registerOutputs({ host: this.host, port: this.port });
+        this.port = layout.clientPort;
+        this.passwords = this.credentials.passwords;
+        this.registerOutputs({ host: this.host, port: this.port, credentials: this.credentials, passwords: this.passwords, server: this.server });
     }
 }

@@ -1,8 +1,10 @@
 /**
- * Renders the NATS plan as nats-server.conf. Passwords never appear: with hashes the file holds
- * bcrypt hashes (what Pulumi deploys, as a secret); without, each password is a reference to an
- * environment variable the operator sets to the quoted hash (what `npm run render` writes).
+ * Renders the NATS plan on a layout as nats-server.conf. No password is ever written: with hashes
+ * the file holds bcrypt hashes (what Pulumi deploys, as a secret); without, each password is a
+ * reference to an environment variable the operator sets to the quoted hash (`npm run render`).
+ * A cluster's route password and route URLs always come from the environment (./layout.ts).
  */
+import { ConfValue, NatsServerLayout } from "./layout";
 import { NatsAccountPlan, NatsPlan, NatsUserPlan, natsUsers } from "./plan";
 
 /** bcrypt hash per user name (operator and each service user). */
@@ -14,6 +16,7 @@ export const NATS_CONF_FILE = "nats/nats-server.conf";
 const BCRYPT = /^\$2[abxy]\$\d{2}\$\S+$/;
 
 const str = (s: string): string => JSON.stringify(s);
+const value = (v: ConfValue): string => (typeof v === "string" ? str(v) : `$${v.env}`);
 const list = (items: readonly string[], indent: string): string => `[\n${items.map((i) => `${indent}  ${str(i)}`).join("\n")}\n${indent}]`;
 const mib = (bytes: number): string => `${bytes / (1024 * 1024)} MiB`;
 
@@ -27,19 +30,15 @@ function password(user: NatsUserPlan, hashes?: NatsPasswordHashes): string {
 }
 
 function account(a: NatsAccountPlan, hashes?: NatsPasswordHashes): string {
-    const js = a.jetstream
-        ? [
-              "    jetstream {",
-              `      max_mem: ${a.jetstream.maxMemoryBytes}  # ${mib(a.jetstream.maxMemoryBytes)}`,
-              `      max_file: ${a.jetstream.maxFileBytes}  # ${mib(a.jetstream.maxFileBytes)}`,
-              `      max_streams: ${a.jetstream.maxStreams}  # ${a.streams.join(", ")}`,
-              ...(a.jetstream.maxConsumers === undefined ? [] : [`      max_consumers: ${a.jetstream.maxConsumers}`]),
-              "    }",
-          ]
-        : ["    # no JetStream: this service owns no streams"];
+    const js = a.jetstream;
     return [
         `  ${a.account} {`,
-        ...js,
+        "    jetstream {",
+        `      max_mem: ${js.maxMemoryBytes}  # ${mib(js.maxMemoryBytes)}`,
+        `      max_file: ${js.maxFileBytes}  # ${mib(js.maxFileBytes)}`,
+        `      max_streams: ${js.maxStreams}  # ${a.streams.map((s) => s.name).join(", ")}`,
+        ...(js.maxConsumers === undefined ? [] : [`      max_consumers: ${js.maxConsumers}`]),
+        "    }",
         "    users: [",
         "      {",
         `        user: ${str(a.user)}`,
@@ -47,8 +46,6 @@ function account(a: NatsAccountPlan, hashes?: NatsPasswordHashes): string {
         "        permissions {",
         `          publish { allow: ${list(a.publish, "          ")} }`,
         `          subscribe { allow: ${list(a.subscribe, "          ")} }`,
-        "          # may answer requests it received, on their reply subjects only",
-        "          allow_responses: true",
         "        }",
         "      }",
         "    ]",
@@ -57,8 +54,8 @@ function account(a: NatsAccountPlan, hashes?: NatsPasswordHashes): string {
 }
 
 /**
- * The accounts part alone: system account and one account per service. The external profile
- * hands this to the operator to include in the existing server's configuration.
+ * The accounts part alone: system account and one account per service with streams. The
+ * external profile hands this to the operator to include in the existing server's configuration.
  */
 export function renderNatsAccounts(plan: NatsPlan, hashes?: NatsPasswordHashes): string {
     natsUsers(plan).forEach((u) => password(u, hashes)); // every user has a hash, or none does
@@ -66,7 +63,7 @@ export function renderNatsAccounts(plan: NatsPlan, hashes?: NatsPasswordHashes):
         "# Operators: the system account; no JetStream, no service traffic.",
         `system_account: ${str(plan.system.account)}`,
         "",
-        "# One account per StellaOps service: isolated subjects, its own users, its own limits.",
+        "# One account per StellaOps service with streams: isolated subjects, its own user and limits.",
         "# No default user and no no_auth_user: a client without credentials is refused.",
         "accounts {",
         `  ${plan.system.account} {`,
@@ -78,34 +75,53 @@ export function renderNatsAccounts(plan: NatsPlan, hashes?: NatsPasswordHashes):
     ].join("\n");
 }
 
-/** The whole server configuration. It replaces the image's built-in file (which carries a default route password). */
-export function renderNatsConf(plan: NatsPlan, hashes?: NatsPasswordHashes): string {
-    const tls = plan.tls ? ["", "tls {", `  cert_file: ${str(plan.tls.certFile)}`, `  key_file: ${str(plan.tls.keyFile)}`, "  timeout: 2", "}"] : [];
+function cluster(plan: NatsPlan, layout: NatsServerLayout): string[] {
+    const c = plan.cluster;
+    if (!c) return [];
+    if (layout.clusterPort === undefined) throw new Error("the plan is a cluster: expected layout.clusterPort");
     return [
-        `# nats-server.conf for ${plan.serverName}, rendered by stellaops-deps from the service catalog.`,
-        ...(hashes
-            ? []
-            : [
-                  "# Passwords are bcrypt hashes read from the environment; set each variable to the hash",
-                  "# in double quotes, e.g. SCANNER_PASSWORD_BCRYPT='\"$2a$11$...\"'. See docs/nats.md.",
-              ]),
-        `server_name: ${str(plan.serverName)}`,
-        `listen: ${str(`${plan.listenHost}:${plan.clientPort}`)}`,
+        "",
+        `# A JetStream cluster of ${c.size}: streams may have up to ${c.size} replicas.`,
+        "cluster {",
+        `  name: ${str(c.name)}`,
+        `  listen: ${str(`${layout.listenHost}:${layout.clusterPort}`)}`,
+        "  # Routes authenticate; the password and the route URLs carrying it come from the environment.",
+        `  authorization { user: ${str(c.routeUser)}, password: $${c.passwordVar} }`,
+        `  routes: [ ${c.routeVars.map((v) => `$${v}`).join(", ")} ]`,
+        "}",
+    ];
+}
+
+/** The whole server configuration. It replaces the image's built-in file (which carries a default route password). */
+export function renderNatsConf(plan: NatsPlan, layout: NatsServerLayout, hashes?: NatsPasswordHashes): string {
+    if (plan.tls && !layout.tlsDir) throw new Error("the plan has TLS: expected layout.tlsDir");
+    const tls = plan.tls ? ["", "tls {", `  cert_file: ${str(`${layout.tlsDir}/tls.crt`)}`, `  key_file: ${str(`${layout.tlsDir}/tls.key`)}`, "  timeout: 2", "}"] : [];
+    const env = [
+        ...(hashes ? [] : natsUsers(plan).map((u) => u.passwordVar)),
+        ...(typeof layout.serverName === "string" ? [] : [layout.serverName.env]),
+        ...(plan.cluster ? [plan.cluster.passwordVar, ...plan.cluster.routeVars] : []),
+    ];
+    return [
+        "# nats-server.conf rendered by stellaops-deps from the service catalog.",
+        ...(env.length > 0 ? [`# Reads from the environment (each value quoted, see docs/nats.md): ${env.join(", ")}.`] : []),
+        `server_name: ${value(layout.serverName)}`,
+        `listen: ${str(`${layout.listenHost}:${layout.clientPort}`)}`,
         "# Monitoring: /healthz?js-enabled-only=true answers 200 once JetStream runs.",
-        `http: ${str(`${plan.listenHost}:${plan.monitorPort}`)}`,
+        `http: ${str(`${layout.listenHost}:${layout.monitorPort}`)}`,
         "",
         "jetstream {",
-        `  store_dir: ${str(plan.jetstream.storeDir)}`,
+        layout.storeDir === undefined ? "  # no store_dir: give it with -sd <dir>" : `  store_dir: ${str(layout.storeDir)}`,
         `  max_memory_store: ${plan.jetstream.maxMemoryBytes}  # ${mib(plan.jetstream.maxMemoryBytes)}`,
         `  max_file_store: ${plan.jetstream.maxFileBytes}  # ${mib(plan.jetstream.maxFileBytes)}`,
         "}",
+        ...cluster(plan, layout),
         ...tls,
         "",
         renderNatsAccounts(plan, hashes),
     ].join("\n");
 }
 
-/** The files `npm run render` writes for NATS (only called when NATS is enabled). */
-export function renderNatsFiles(plan: NatsPlan, passwordHashes?: NatsPasswordHashes): { [NATS_CONF_FILE]: string } {
-    return { [NATS_CONF_FILE]: renderNatsConf(plan, passwordHashes) };
+/** The files `npm run render` writes for NATS (only when NATS is enabled). */
+export function renderNatsFiles(plan: NatsPlan, layout: NatsServerLayout, hashes?: NatsPasswordHashes): { [NATS_CONF_FILE]: string } {
+    return { [NATS_CONF_FILE]: renderNatsConf(plan, layout, hashes) };
 }

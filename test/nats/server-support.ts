@@ -1,6 +1,7 @@
 /**
- * A real nats-server for the tests: the newest installed binary, bcrypt hashes made here (as the
- * RandomPassword's bcryptHash would be), the rendered config, a free loopback port, a temp dir.
+ * Real nats-servers for the tests: the newest installed binary, bcrypt hashes made here (as the
+ * RandomPassword's bcryptHash would be), the rendered config on a local layout, free loopback
+ * ports, a temp dir, and a process that is always stopped.
  */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
@@ -8,15 +9,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { hashSync } from "bcryptjs";
-import { connect, NatsConnection } from "nats";
-import { NatsPlan, NatsPlanOptions, natsUsers, planNats } from "../../components/nats/plan";
+import { connect, ConnectionOptions, NatsConnection } from "nats";
+import { CATALOG } from "../../components/catalog";
+import { LocalLayoutOptions, localLayout, NatsServerLayout } from "../../components/nats/layout";
+import { NatsOptions, NatsPlan, natsUsers, planNats } from "../../components/nats/plan";
 import { renderNatsConf } from "../../components/nats/render";
 import { freePort, Proc, requireBinary, startProcess, tempDir, waitFor } from "../support/servers";
 
-/** NATS_SERVER_BIN, then where `go install github.com/nats-io/nats-server/v2@<version>` puts it, then PATH (Debian's 2.9). */
+/** NATS_SERVER_BIN, then where `go install github.com/nats-io/nats-server/v2@<version>` puts it, then PATH (Debian's 2.9 in /usr/sbin). */
 export function requireNatsServer(ctx: Mocha.Context): string {
     const gopath = process.env.GOPATH ?? path.join(os.homedir(), "go");
-    return requireBinary(ctx, "nats-server", [process.env.NATS_SERVER_BIN ?? "", "/usr/local/bin/nats-server", path.join(gopath, "bin", "nats-server")].filter(Boolean));
+    return requireBinary(ctx, "nats-server", [process.env.NATS_SERVER_BIN ?? "", "/usr/local/bin/nats-server", path.join(gopath, "bin", "nats-server"), "/usr/sbin/nats-server"].filter(Boolean));
 }
 
 export function natsVersion(bin: string): string {
@@ -29,52 +32,84 @@ export function checkConfig(bin: string, file: string, env: NodeJS.ProcessEnv = 
     return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 
-export interface NatsTestServer {
+/** A random password per plan user and its bcrypt hash (cost 4: the tests need speed, not strength). */
+export function testCredentials(plan: NatsPlan): { passwords: Record<string, string>; hashes: Record<string, string> } {
+    const passwords = Object.fromEntries(natsUsers(plan).map((u) => [u.user, crypto.randomBytes(16).toString("hex")]));
+    return { passwords, hashes: Object.fromEntries(Object.entries(passwords).map(([u, p]) => [u, hashSync(p, 4)])) };
+}
+
+export interface RunningNats {
+    readonly proc: Proc;
+    readonly port: number;
+    readonly monitor: string;
+    connectAs(user: string, password: string, opts?: Partial<ConnectionOptions>): Promise<NatsConnection>;
+    stop(): Promise<void>;
+}
+
+/** Starts `nats-server <args>` (as documented: `-c <file>` and maybe `-sd <dir>`) and waits until JetStream is healthy. */
+export async function runNats(bin: string, args: readonly string[], layout: Pick<NatsServerLayout, "clientPort" | "monitorPort">, env: NodeJS.ProcessEnv = {}, healthPath = "/healthz?js-enabled-only=true"): Promise<RunningNats> {
+    const proc = startProcess(bin, args, { env });
+    const monitor = `http://127.0.0.1:${layout.monitorPort}`;
+    try {
+        await waitFor("nats-server health", async () => {
+            if (proc.child.exitCode !== null) throw new Error("exited");
+            return (await fetch(`${monitor}${healthPath}`)).ok;
+        }, 20000);
+    } catch (err) {
+        await proc.stop();
+        throw new Error(`${(err as Error).message}\n${proc.output()}`);
+    }
+    return {
+        proc,
+        port: layout.clientPort,
+        monitor,
+        connectAs: (user, pass, opts = {}) => connect({ servers: `127.0.0.1:${layout.clientPort}`, user, pass, reconnect: false, timeout: 5000, ...opts }),
+        stop: () => proc.stop(),
+    };
+}
+
+export interface NatsTestServer extends RunningNats {
     readonly bin: string;
     readonly dir: string;
     readonly plan: NatsPlan;
-    readonly port: number;
-    readonly monitor: string;
+    readonly layout: NatsServerLayout;
     /** Plaintext password per user (test-only) and its bcrypt hash. */
     readonly passwords: Readonly<Record<string, string>>;
     readonly hashes: Readonly<Record<string, string>>;
     /** The config the server runs: hashes inline, as Pulumi deploys it. */
     readonly confFile: string;
-    connectAs(user: string, password?: string): Promise<NatsConnection>;
-    stop(): Promise<void>;
+    /** Connects as a plan user with its own password. */
+    login(user: string, password?: string): Promise<NatsConnection>;
 }
 
-export async function startNats(bin: string, options: Omit<NatsPlanOptions, "serverName" | "listenHost" | "clientPort" | "monitorPort" | "storeDir">): Promise<NatsTestServer> {
+/** One server from the rendered config (hashes inline) in a temp dir with free loopback ports. */
+export async function startNats(bin: string, options: NatsOptions, layoutOptions: LocalLayoutOptions = {}): Promise<NatsTestServer> {
     const dir = tempDir("nats");
-    const port = await freePort();
-    const monitorPort = await freePort();
-    const plan = planNats({ ...options, serverName: "stellaops-test", listenHost: "127.0.0.1", clientPort: port, monitorPort, storeDir: path.join(dir, "store") });
-    const passwords = Object.fromEntries(natsUsers(plan).map((u) => [u.user, crypto.randomBytes(16).toString("hex")]));
-    const hashes = Object.fromEntries(Object.entries(passwords).map(([u, p]) => [u, hashSync(p, 10)]));
+    const plan = planNats(options, CATALOG);
+    const layout = localLayout(plan, { dataDir: dir, clientPort: await freePort(), monitorPort: await freePort(), ...layoutOptions });
+    const { passwords, hashes } = testCredentials(plan);
     const confFile = path.join(dir, "nats-server.conf");
-    fs.writeFileSync(confFile, renderNatsConf(plan, hashes));
-    const proc: Proc = startProcess(bin, ["-c", confFile]);
-    const monitor = `http://127.0.0.1:${monitorPort}`;
-    const stop = async () => {
-        await proc.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
-    };
+    fs.writeFileSync(confFile, renderNatsConf(plan, layout, hashes));
+    let running: RunningNats;
     try {
-        await waitFor("nats-server health", async () => (await fetch(`${monitor}${plan.healthPath}`)).ok, 15000);
+        running = await runNats(bin, ["-c", confFile], layout);
     } catch (err) {
-        await stop();
-        throw new Error(`${(err as Error).message}\n${proc.output()}`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw err;
     }
     return {
+        ...running,
         bin,
         dir,
         plan,
-        port,
-        monitor,
+        layout,
         passwords,
         hashes,
         confFile,
-        connectAs: (user, password) => connect({ servers: `127.0.0.1:${port}`, user, pass: password ?? passwords[user], reconnect: false, timeout: 5000 }),
-        stop,
+        login: (user, password) => running.connectAs(user, password ?? passwords[user]),
+        async stop() {
+            await running.stop();
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
     };
 }
