@@ -25,7 +25,8 @@ export class NatsExternalAccounts extends pulumi.ComponentResource {
     constructor(name: string, args: NatsExternalAccountsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(NATS_EXTERNAL_ACCOUNTS_TYPE, name, {}, opts);
         if (args.plan.cluster) throw new Error(`${name}: an existing server's cluster is its operator's business: expected a plan without cluster`);
-        this.credentials = new NatsCredentials(`${name}-credentials`, { plan: args.plan }, { parent: this });
+        // Stacks made before this component had the credentials at the root: keep their passwords.
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan: args.plan }, { parent: this, aliases: [{ parent: pulumi.rootStackResource }] });
         this.passwords = this.credentials.passwords;
         this.accountsConf = secretNatsAccounts(args.plan, this.credentials.bcryptHashes);
         this.registerOutputs({ credentials: this.credentials, passwords: this.passwords, accountsConf: this.accountsConf });

@@ -137,6 +137,7 @@ describe("nats components (mocks)", () => {
             const conf = await value<string>(c.accountsConf);
             assertOnlyHashes(conf, "nats");
             assert.ok(conf.startsWith("# Operators") && !conf.includes("jetstream {\n  store_dir"), "the accounts part only");
+            assert.strictEqual(all.find((r) => r.name === "nats-credentials")!.aliases, 1, "aliased to the root-level credentials of older stacks");
         });
     });
 
