@@ -14,13 +14,14 @@ export = async (): Promise<StackOutputs> => {
     const input = readStackConfig();
     const plans = planStack(input.config);
     const platform = loadPlatform(PROFILES[input.profile].platform);
-    const deployed: Deployed = platform.deploy(input as never, plans);
+    const deployed: Deployed = await platform.deploy(input as never, plans);
     const services = serviceConnections(plans.catalog, deployed, plans.transport);
     deployed.publish?.(services);
     const op = deployed.natsOperator;
     return {
         profile: input.profile,
         services,
+        ...(deployed.postgresMigrator && { postgresMigrator: deployed.postgresMigrator }),
         ...(deployed.valkeyOperator && { valkeyOperator: deployed.valkeyOperator }),
         ...(op && { nats: { operator: { user: op.user, password: op.password }, ...(op.accountsConf && { accountsConf: op.accountsConf }) } }),
     };

@@ -4,7 +4,8 @@
  * Secret values remain secret Outputs throughout.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Catalog } from "../components/catalog";
+import type { Catalog, ServiceSpec, Setting } from "../components/catalog";
+import { s3Environment } from "../components/objectstore/settings";
 import type { Deployed, ServiceConnection, ServiceConnections } from "./layers/types";
 
 export type { ServiceConnection, ServiceConnections };
@@ -13,6 +14,8 @@ export interface StackOutputs {
     readonly profile: string;
     /** Per service: everything it needs to connect (secrets stay secret). */
     readonly services: ServiceConnections;
+    /** The release-migration role (`stella system migrations-run`); password and DSN secret. */
+    readonly postgresMigrator?: Deployed["postgresMigrator"];
     /** Valkey operator login (ACL administration, monitoring); password secret. */
     readonly valkeyOperator?: { readonly user: string; readonly password: pulumi.Output<string> };
     /** Only when NATS is enabled: the operator's system-account login, and (external) the accounts to include. */
@@ -33,34 +36,39 @@ export function serviceConnections(catalog: Catalog, deployed: Deployed, transpo
     return out;
 }
 
-const envName = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+const envName = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 
-/** Environment-style keys a service's deployment can mount with envFrom. */
-export function secretEntries(conn: ServiceConnection): Record<string, pulumi.Input<string>> {
+/**
+ * Environment-style keys a service's deployment mounts with envFrom: this project's keys, the
+ * standard AWS SDK variables, and the .NET configuration keys the catalog names for the service
+ * (`ScannerStorage__Postgres`, `notifier__queue__Redis__ConnectionString`, ...).
+ */
+export function secretEntries(conn: ServiceConnection, spec?: ServiceSpec): Record<string, pulumi.Input<string>> {
     const e: Record<string, pulumi.Input<string>> = { QUEUE_TRANSPORT: conn.queueTransport };
+    const alias = (setting: Setting, value: pulumi.Input<string>) => {
+        for (const key of spec?.env?.[setting] ?? []) e[key] = value;
+    };
     if (conn.postgres) {
         e.POSTGRES_DSN = conn.postgres.dsn;
+        e.POSTGRES_CONNECTION_STRING = conn.postgres.connectionString;
         e.POSTGRES_SCHEMA = conn.postgres.schema;
+        alias("postgresConnectionString", conn.postgres.connectionString);
     }
     if (conn.valkey) {
-        e.VALKEY_URL = conn.valkey.url;
-        e.VALKEY_CACHE_URL = conn.valkey.cacheUrl;
-        for (const [name, ttl] of Object.entries(conn.valkey.ttls)) e[`VALKEY_TTL_${envName(name)}`] = String(ttl);
-        e.VALKEY_USER = conn.valkey.user;
-        e.VALKEY_PASSWORD = conn.valkey.password;
-        for (const [pattern, prefix] of Object.entries(conn.valkey.prefixes)) e[`VALKEY_PREFIX_${pattern.toUpperCase()}`] = prefix!;
+        const v = conn.valkey;
+        if (v.url) e.VALKEY_URL = v.url;
+        if (v.cacheUrl) e.VALKEY_CACHE_URL = v.cacheUrl;
+        if (v.masterName) e.VALKEY_SENTINEL_MASTER = v.masterName;
+        e.VALKEY_CONFIGURATION = v.configuration;
+        e.VALKEY_CACHE_CONFIGURATION = v.cacheConfiguration;
+        e.VALKEY_USER = v.user;
+        e.VALKEY_PASSWORD = v.password;
+        e.VALKEY_NAMESPACE = v.namespace;
+        for (const [name, ttl] of Object.entries(v.ttls)) e[`VALKEY_TTL_${envName(name)}`] = String(ttl);
+        for (const [pattern, prefix] of Object.entries(v.prefixes)) e[`VALKEY_PREFIX_${pattern.toUpperCase()}`] = prefix!;
+        alias("valkeyConfiguration", v.configuration);
     }
-    if (conn.objectStore) {
-        e.S3_ENDPOINT = conn.objectStore.endpoint;
-        e.S3_REGION = conn.objectStore.region;
-        e.S3_FORCE_PATH_STYLE = String(conn.objectStore.forcePathStyle);
-        e.S3_ACCESS_KEY_ID = conn.objectStore.accessKeyId;
-        e.S3_SECRET_ACCESS_KEY = conn.objectStore.secretAccessKey;
-        for (const [purpose, b] of Object.entries(conn.objectStore.buckets)) {
-            e[`S3_BUCKET_${envName(purpose)}`] = b.bucket;
-            e[`S3_PREFIX_${envName(purpose)}`] = b.prefix;
-        }
-    }
+    if (conn.objectStore) Object.assign(e, s3Environment(conn.objectStore, spec?.env?.s3Endpoint ?? []));
     if (conn.nats) {
         e.NATS_URL = conn.nats.url;
         e.NATS_USER = conn.nats.user;

@@ -79,6 +79,7 @@ export function planStack(cfg: StackConfig): StackPlans {
                 extensionsSchema: pg.extensionsSchema,
                 connectionLimit: pg.connectionLimit,
                 statementTimeoutMs: pg.statementTimeoutMs,
+                adminSuperuser: p.postgresAdmin === "superuser" || (p.postgresAdmin === "configured" && "adminIsSuperuser" in pg && pg.adminIsSuperuser),
             },
             catalog,
         )),
@@ -87,7 +88,7 @@ export function planStack(cfg: StackConfig): StackPlans {
     const valkey = collect(problems, () =>
         planValkey(
             {
-                maxmemoryMb: "maxmemoryMb" in v ? v.maxmemoryMb : 512,
+                maxmemoryMb: "maxmemoryMb" in v ? v.maxmemoryMb : undefined,
                 cacheMaxmemoryMb: "cacheMaxmemoryMb" in v ? v.cacheMaxmemoryMb : undefined,
                 evictionPolicy: "evictionPolicy" in v ? v.evictionPolicy : undefined,
                 nonceTtlSeconds: v.nonceTtlSeconds,
@@ -96,7 +97,7 @@ export function planStack(cfg: StackConfig): StackPlans {
                 rateLimitWindowSeconds: v.rateLimitWindowSeconds,
                 keyPrefixes: v.keyPrefixes,
                 userPrefix: v.userPrefix,
-                split: "split" in v ? v.split : false,
+                split: "split" in v ? v.split : undefined,
                 // ElastiCache always encrypts in transit.
                 tls: "tls" in v ? v.tls : p.servers === "managed",
             },

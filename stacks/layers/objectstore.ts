@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../../components/catalog";
-import type { ServiceCredentials } from "../../components/objectstore/aws-identities";
+import { S3Server, ServiceCredentials, s3Settings } from "../../components/objectstore/settings";
 import { StorageBucket } from "../../components/objectstore/bucket";
 import type { ObjectStorePlan } from "../../components/objectstore/plan";
 import { RustfsServiceUsers } from "../../components/objectstore/rustfs-users";
@@ -77,29 +77,18 @@ export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): PerS
         // limited only by what the backend's operator granted them (documented).
         credentials = () => ({ accessKeyId: target.accessKey, secretAccessKey: target.secretKey });
     }
-    return storeConnections(plan, buckets, { endpoint: target.serviceUrl, region: target.region, forcePathStyle: true, publishedEndpoint: target.publishedUrl }, credentials);
+    return storeConnections(plan, buckets, { endpoint: target.serviceUrl, region: target.region, forcePathStyle: true }, credentials, target.publishedUrl);
 }
 
+/** Per-service settings with the bucket resources' names (an Output carries the dependency: clients wait for the bucket). */
 export function storeConnections(
     plan: ObjectStorePlan,
     buckets: Map<string, StorageBucket>,
-    at: Pick<ObjectStoreConnection, "endpoint" | "region" | "forcePathStyle" | "publishedEndpoint">,
+    server: S3Server,
     credentials: (s: ServiceName) => ServiceCredentials,
+    publishedEndpoint?: string,
 ): PerService<ObjectStoreConnection> {
-    const out: PerService<ObjectStoreConnection> = {};
-    for (const access of plan.services) {
-        const c = credentials(access.service);
-        // The bucket name as an Output carries the dependency: clients wait for the bucket.
-        const perPurpose = Object.fromEntries(access.grants.map((g) => [g.purpose, { bucket: buckets.get(g.bucket)!.bucketName, prefix: g.prefix, access: g.access }]));
-        out[access.service] = {
-            endpoint: at.endpoint,
-            region: at.region,
-            forcePathStyle: at.forcePathStyle,
-            buckets: perPurpose,
-            accessKeyId: c.accessKeyId,
-            secretAccessKey: pulumi.secret(c.secretAccessKey),
-            ...(at.publishedEndpoint && { publishedEndpoint: at.publishedEndpoint }),
-        };
-    }
-    return out;
+    const names = new Map([...buckets].map(([name, b]) => [name, b.bucketName] as const));
+    const settings = s3Settings(plan, server, credentials, names);
+    return Object.fromEntries(Object.entries(settings).map(([svc, st]) => [svc, { ...st!, ...(publishedEndpoint && { publishedEndpoint }) }]));
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PostgresPlan } from "../../components/postgres/plan";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
 import type { PostgresConfig } from "../config";
-import type { PerService, PostgresConnection, Published } from "./types";
+import type { Deployed, PerService, PostgresConnection, Published } from "./types";
 
 /** A PostgreSQL server as the access layer needs it. */
 export interface PostgresServer {
@@ -29,7 +29,7 @@ export function adminAddress(pg: Partial<Pick<PostgresConfig, "adminHost" | "adm
     return { host: pg.adminHost ?? host, port: pg.adminPort ?? port };
 }
 
-export function postgresAccess(plan: PostgresPlan, pg: PostgresConfig, server: PostgresServer): PerService<PostgresConnection> {
+export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Pick<Deployed, "postgres" | "postgresMigrator"> {
     const provider = new postgresql.Provider(
         "postgres-provider",
         {
@@ -46,24 +46,23 @@ export function postgresAccess(plan: PostgresPlan, pg: PostgresConfig, server: P
     );
     const access = new ServiceSchemas(
         "postgres-access",
-        {
-            database: plan.database,
-            createDatabase: plan.createDatabase,
-            rolePrefix: pg.rolePrefix,
-            schemaNames: pg.schemaNames,
-            extensions: plan.extensions,
-            extensionsSchema: plan.extensionsSchema,
-            connectionLimit: pg.connectionLimit,
-            statementTimeoutMs: pg.statementTimeoutMs,
-            host: server.host,
-            port: server.port,
-            sslMode: server.sslMode,
-        },
+        { plan, host: server.host, port: server.port, sslMode: server.sslMode },
         { providers: [provider] },
     );
-    const out: PerService<PostgresConnection> = {};
+    const postgres: PerService<PostgresConnection> = {};
     for (const [name, a] of Object.entries(access.services)) {
-        out[name] = { host: server.host, port: server.port, database: plan.database, schema: a.schema, role: a.role, dsn: a.dsn, password: a.password, ...(server.published && { published: server.published }) };
+        postgres[name] = {
+            host: server.host,
+            port: server.port,
+            database: plan.database,
+            schema: a.schema,
+            role: a.role,
+            dsn: a.dsn,
+            connectionString: a.connectionString,
+            password: a.password,
+            ...(server.published && { published: server.published }),
+        };
     }
-    return out;
+    const m = access.migrator;
+    return { postgres, postgresMigrator: { role: m.role, password: m.password, dsn: m.dsn } };
 }

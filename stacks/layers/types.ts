@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName, ValkeyPattern } from "../../components/catalog";
 import type { InstanceEndpoint } from "../../components/types";
+import type { S3Settings } from "../../components/objectstore/settings";
+import type { QueuePlan } from "../../components/valkey/plan";
 
 export type PerService<T> = Partial<Record<ServiceName, T>>;
 
@@ -22,35 +24,45 @@ export interface PostgresConnection {
     readonly role: string;
     /** postgres://role:password@host:port/db?... (secret). */
     readonly dsn: pulumi.Output<string>;
+    /** Npgsql keyword form with the search path and SSL mode, as the .NET services read it (secret). */
+    readonly connectionString: pulumi.Output<string>;
     readonly password: pulumi.Output<string>;
     readonly published?: Published;
 }
 
 export interface ValkeyConnection {
-    /** redis(s)://host:port without credentials (streams, queues, nonces, rate limits). */
-    readonly url: pulumi.Input<string>;
+    /** redis(s)://host:port without credentials; absent with Sentinel (no address stays the primary's). */
+    readonly url?: pulumi.Input<string>;
     /** redis(s)://host:port of the cache instance (the same as url unless split). */
-    readonly cacheUrl: pulumi.Input<string>;
+    readonly cacheUrl?: pulumi.Input<string>;
+    /** With Sentinel: every Sentinel's host:port, and the master names to ask them for. */
+    readonly sentinels?: pulumi.Input<string>[];
+    readonly masterName?: string;
+    readonly cacheMasterName?: string;
     readonly user: string;
     readonly password: pulumi.Output<string>;
+    /** StackExchange.Redis configuration strings of the coordination and cache instances (secret). */
+    readonly configuration: pulumi.Output<string>;
+    readonly cacheConfiguration: pulumi.Output<string>;
+    /** The service's key namespace (`scanner:`): its ACL user may touch every key under it. */
+    readonly namespace: string;
     /** Key prefix per pattern the service uses. */
     readonly prefixes: Partial<Record<ValkeyPattern, string>>;
     /** TTLs in seconds the service should apply (nonce, cache default). */
     readonly ttls: Record<string, number>;
+    /** Work queues: stream, consumer group, idempotency prefix, dead-letter stream. */
+    readonly queues: readonly QueuePlan[];
+    /** Keys the platform shares on purpose (the Router's), by id, that this service may use. */
+    readonly sharedKeys: Readonly<Record<string, string>>;
+    /** dev: where the Docker host reaches it, and its configuration string there (secret). */
     readonly published?: Published;
+    readonly publishedConfiguration?: pulumi.Output<string>;
 }
 
-export interface ObjectStoreConnection {
-    readonly endpoint: pulumi.Input<string>;
-    readonly region: string;
-    readonly forcePathStyle: boolean;
-    /** Bucket and key prefix per purpose the service uses. */
-    readonly buckets: Record<string, { readonly bucket: pulumi.Input<string>; readonly prefix: string; readonly access: "readwrite" | "readonly" }>;
-    readonly accessKeyId: pulumi.Output<string>;
-    readonly secretAccessKey: pulumi.Output<string>;
+export type ObjectStoreConnection = S3Settings & {
     /** dev: the endpoint as the Docker host reaches it. */
     readonly publishedEndpoint?: string;
-}
+};
 
 export interface NatsConnection {
     readonly url: pulumi.Input<string>;
@@ -77,6 +89,8 @@ export interface Deployed {
     /** Valkey operator login (absent on external: the server's owners have theirs). */
     readonly valkeyOperator?: { readonly user: string; readonly password: pulumi.Output<string> };
     /** Only when NATS is enabled: the system account's operator, and (external) the accounts block to include. */
+    /** The migration role for operators' release migrations (`stella system migrations-run`). */
+    readonly postgresMigrator?: { readonly role: string; readonly password: pulumi.Output<string>; readonly dsn: pulumi.Output<string> };
     readonly natsOperator?: { readonly user: string; readonly password: pulumi.Output<string>; readonly accountsConf?: pulumi.Output<string> };
     /** Hands the assembled connections to the platform (Kubernetes: one Secret per service). */
     readonly publish?: (services: ServiceConnections) => void;

@@ -16,20 +16,25 @@ import { valkeyConnections } from "../layers/valkey";
 import type { Deployed } from "../layers/types";
 import type { StackPlans } from "../plans";
 import type { ProfilesOn } from "../profiles";
+import { deployedRdsMajorVersion } from "../lookups/rds-version";
 
 type Input = StackInputFor<ProfilesOn<"aws">>;
 
-export function deploy({ config: cfg }: Input, plans: StackPlans): Deployed {
+export async function deploy({ config: cfg }: Input, plans: StackPlans): Promise<Deployed> {
     const a = cfg.aws;
     const provider = new aws.Provider("aws", { region: a.region as aws.Region, defaultTags: { tags: { "stellaops:component": "deps" } } });
     const on = { providers: [provider] };
     const network: AwsNetworkArgs = { vpcId: a.vpcId, subnetIds: a.subnetIds, allowedCidrs: a.allowedCidrs, allowedSecurityGroupIds: a.allowedSecurityGroupIds, kmsKeyArn: a.kmsKeyArn };
     const pg = cfg.postgres;
 
+    const identifier = `${a.namePrefix}-postgres`;
+    // What runs now decides whether this `up` may upgrade the major version (RDS refuses otherwise).
+    const deployedMajorVersion = await deployedRdsMajorVersion({ identifier, opts: { provider } });
     const rds = new RdsPostgres(
         "postgres",
         {
-            identifier: `${a.namePrefix}-postgres`,
+            identifier,
+            deployedMajorVersion,
             version: pg.version,
             instanceClass: pg.instanceClass,
             storageGb: Math.ceil(mebibytes(pg.storageSize) / 1024),
@@ -40,7 +45,7 @@ export function deploy({ config: cfg }: Input, plans: StackPlans): Deployed {
         on,
     );
     // The RDS master user is never a superuser (it is a member of rds_superuser).
-    const postgres = postgresAccess(plans.postgres, pg, {
+    const postgres = postgresAccess(plans.postgres, {
         host: rds.host,
         port: rds.port,
         admin: { ...adminAddress(pg, rds.host, rds.port), user: rds.masterUsername, password: rds.masterPassword, superuser: false },
@@ -50,10 +55,10 @@ export function deploy({ config: cfg }: Input, plans: StackPlans): Deployed {
 
     const cache = new ValkeyElastiCache("valkey", { plan: plans.valkey, namePrefix: a.namePrefix, nodeType: cfg.valkey.nodeType, replicas: cfg.valkey.replicas, ...network }, on);
     // Transit encryption is always on with ElastiCache.
-    const valkey = valkeyConnections(plans.valkey, { endpoints: cache.endpoints, passwords: cache.passwords, tls: true, operator: true });
+    const valkey = valkeyConnections(plans.valkey, { reach: { endpoints: cache.endpoints }, passwords: cache.passwords, tls: true, operator: true });
 
     const buckets = createBuckets(plans.objectStore, "aws", provider, a.kmsKeyArn);
     const ids = new AwsServiceIdentities("objectstore-iam", { services: plans.objectStore.services, namePrefix: a.namePrefix }, on);
     const objectStore = storeConnections(plans.objectStore, buckets, { endpoint: `https://s3.${a.region}.amazonaws.com`, region: a.region, forcePathStyle: false }, (s) => ids.credentials[s]!);
-    return { postgres, ...valkey, objectStore };
+    return { ...postgres, ...valkey, objectStore };
 }

@@ -33,7 +33,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
 
     const superuserPassword = generatedPassword("postgres-superuser-password");
     const pgServer = new PostgresContainer("postgres", { ...common, containerName: `${d.namePrefix}-postgres`, image: cfg.images.postgres, hostPort: d.ports.postgres, superuserPassword }, on);
-    const postgres = postgresAccess(plans.postgres, cfg.postgres, {
+    const postgres = postgresAccess(plans.postgres, {
         host: pgServer.host,
         port: pgServer.port,
         admin: { ...adminAddress(cfg.postgres, hostAddress, d.ports.postgres), user: "postgres", password: superuserPassword, superuser: true },
@@ -44,7 +44,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
 
     const vk = new ValkeyContainers("valkey", { ...common, plan: plans.valkey, image: cfg.images.valkey, hostPort: d.ports.valkey, namePrefix: d.namePrefix, tls: tlsPair(secrets, "valkey", plans.valkey.tls) }, on);
     const valkey = valkeyConnections(plans.valkey, {
-        endpoints: vk.endpoints,
+        reach: { endpoints: vk.endpoints },
         published: Object.fromEntries(plans.valkey.instances.map((inst, i) => [inst.key, published(d.ports.valkey + i)])),
         passwords: vk.passwords,
         tls: plans.valkey.tls,
@@ -79,5 +79,5 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         );
         nats = natsConnections(plans.nats, { host: n.host, passwords: n.credentials.passwords, tls: cfg.nats.tls, published: published(d.ports.nats) });
     }
-    return { postgres, ...valkey, objectStore, ...nats };
+    return { ...postgres, ...valkey, objectStore, ...nats };
 }

@@ -9,7 +9,7 @@ import type { StackPlans } from "../plans";
 import type { PlatformKind } from "../profiles";
 
 export interface PlatformModule {
-    deploy(input: StackInput, plans: StackPlans): Deployed;
+    deploy(input: StackInput, plans: StackPlans): Deployed | Promise<Deployed>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -41,7 +41,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
 
     const superuserPassword = generatedPassword("postgres-superuser-password");
     const pg = new PostgresStatefulSet("postgres", { namespace, image: cfg.images.postgres, storageSize: cfg.postgres.storageSize, storageClass, superuserPassword, clients }, on);
-    const postgres = postgresAccess(plans.postgres, cfg.postgres, {
+    const postgres = postgresAccess(plans.postgres, {
         host: pg.host,
         port: pg.port,
         admin: { ...adminAddress(cfg.postgres, pg.host, pg.port), user: "postgres", password: superuserPassword, superuser: true },
@@ -50,7 +50,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
     });
 
     const vk = new ValkeyStatefulSets("valkey", { plan: plans.valkey, namespace, image: cfg.images.valkey, storageSize: cfg.valkey.storageSize, storageClass, clients, tls: tlsPair(secrets, "valkey", plans.valkey.tls) }, on);
-    const valkey = valkeyConnections(plans.valkey, { endpoints: vk.endpoints, passwords: vk.passwords, tls: plans.valkey.tls, operator: true });
+    const valkey = valkeyConnections(plans.valkey, { reach: { endpoints: vk.endpoints }, passwords: vk.passwords, tls: plans.valkey.tls, operator: true });
 
     const root = generatedRootKeys("objectstore-root");
     const rustfs = new RustfsStatefulSet(
@@ -76,18 +76,18 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         const n = new NatsStatefulSet("nats", { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls), clients }, on);
         nats = natsConnections(plans.nats, { host: n.host, passwords: n.credentials.passwords, tls: cfg.nats.tls });
     }
-    return { postgres, ...valkey, objectStore, ...nats, publish: (services) => serviceSecrets(provider, k.servicesNamespace, services) };
+    return { ...postgres, ...valkey, objectStore, ...nats, publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans) };
 }
 
 /** One Secret per service in the services' namespace; mount it with envFrom. */
-function serviceSecrets(provider: k8s.Provider, namespace: string, services: ServiceConnections): void {
+function serviceSecrets(provider: k8s.Provider, namespace: string, services: ServiceConnections, plans: StackPlans): void {
     for (const [name, conn] of Object.entries(services)) {
         new k8s.core.v1.Secret(
             `k8s-secret-${name}`,
             {
                 metadata: { name: `stellaops-${name}-deps`, namespace, labels: { [PART_OF]: "stellaops", "stellaops.io/service": name } },
                 type: "Opaque",
-                stringData: secretEntries(conn!),
+                stringData: secretEntries(conn!, plans.catalog.services.find((s) => s.name === name)),
             },
             { provider },
         );

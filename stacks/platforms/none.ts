@@ -17,9 +17,9 @@ import type { ProfilesOn } from "../profiles";
 export type Input = StackInputFor<ProfilesOn<"none">>;
 
 /** Database objects on the existing PostgreSQL server, as its admin. */
-export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPlans): Deployed["postgres"] {
+export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPlans): Pick<Deployed, "postgres" | "postgresMigrator"> {
     const pg = cfg.postgres;
-    return postgresAccess(plans.postgres, pg, {
+    return postgresAccess(plans.postgres, {
         host: pg.host,
         port: pg.port,
         admin: { ...adminAddress(pg, pg.host, pg.port), user: pg.adminUser, password: secrets.postgresAdminPassword, superuser: pg.adminIsSuperuser },
@@ -32,7 +32,7 @@ export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPl
 export function existingValkey({ config: cfg, secrets }: Input, plans: StackPlans): Pick<Deployed, "valkey" | "valkeyOperator"> {
     const v = cfg.valkey;
     const users = new ValkeyExternalUsers("valkey", { plan: plans.valkey, host: v.host, port: v.port, adminUser: v.adminUser, adminPassword: secrets.valkeyAdminPassword });
-    return valkeyConnections(plans.valkey, { endpoints: { main: { host: users.host, port: users.port } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
+    return valkeyConnections(plans.valkey, { reach: { endpoints: { main: { host: users.host, port: users.port } } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
 }
 
 export function deploy(input: Input, plans: StackPlans): Deployed {
@@ -57,5 +57,5 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         const creds = credentialsFor("nats-credentials", plans.nats);
         nats = natsConnections(plans.nats, { host: cfg.nats.host, passwords: creds.passwords, tls: cfg.nats.tls, accountsConf: secretNatsAccounts(plans.nats, creds.bcryptHashes) });
     }
-    return { postgres, ...valkey, objectStore, ...nats };
+    return { ...postgres, ...valkey, objectStore, ...nats };
 }

@@ -16,5 +16,5 @@ export = async () => {
     const valkey = existingValkey(input as Input, plans);
     // How this program was compiled, so the runner can check `pulumi up` ran ts-node transpile-only.
     const tsNode = (process as unknown as Record<symbol, { options?: { swc?: boolean; transpileOnly?: boolean } } | undefined>)[Symbol.for("ts-node.register.instance")]?.options;
-    return { postgres, valkey: valkey.valkey, tsNode: { swc: tsNode?.swc === true, transpileOnly: tsNode?.transpileOnly === true } };
+    return { postgres: postgres.postgres, migrator: postgres.postgresMigrator, valkey: valkey.valkey, tsNode: { swc: tsNode?.swc === true, transpileOnly: tsNode?.transpileOnly === true } };
 };
