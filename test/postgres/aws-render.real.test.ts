@@ -26,7 +26,9 @@ function renderAws(): Rendered {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const plans = require("../../stacks/plans") as typeof import("../../stacks/plans");
     const cfg = render.stackConfig("aws");
-    return { sql: render.renderStack(cfg)["postgres/bootstrap.sql"], plan: plans.planStack(cfg).postgres, rolePrefix: cfg.postgres.rolePrefix };
+    const stackPlans = plans.planStack(cfg);
+    const { files } = render.renderStack(stackPlans, { out: "/nonexistent/render" }); // nothing is written
+    return { sql: files["postgres/bootstrap.sql"], plan: stackPlans.postgres, rolePrefix: cfg.postgres.rolePrefix };
 }
 
 for (const version of pgVersions()) {
