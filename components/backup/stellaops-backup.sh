@@ -173,8 +173,13 @@ cmd_loop() { # <command>
     [ $# -ge 1 ] || die "loop needs a command"
     need_env BACKUP_INTERVAL_SECONDS
     while :; do
-        "$0" "$@" || log "$1 failed; next try in ${BACKUP_INTERVAL_SECONDS}s"
-        sleep "$BACKUP_INTERVAL_SECONDS"
+        if "$0" "$@"; then
+            sleep "$BACKUP_INTERVAL_SECONDS"
+        else
+            # A server still starting or briefly away: try again soon, not a whole interval later.
+            log "$1 failed; next try in ${BACKUP_RETRY_SECONDS:-300}s"
+            sleep "${BACKUP_RETRY_SECONDS:-300}"
+        fi
     done
 }
 
