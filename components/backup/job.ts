@@ -48,19 +48,22 @@ export function stepEnvironment<S>(plan: BackupPlan, target: BackupTarget<S>): {
     };
 }
 
-const secretRef = (secretName: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } });
+/** One environment variable: a value, or a key of the credentials Secret. */
+type EnvEntry<S> = { name: string; value: S | string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
+const secretRef = (secretName: string, key: string): EnvEntry<never> => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } });
 const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
 
 /** The pod template spec of one backup run. */
 export function backupPodSpec<S>(plan: BackupPlan, images: BackupImages, target: BackupTarget<S>, names: { secret: string; configMap: string }, resources: StepResources = DEFAULT_RESOURCES) {
     const env = stepEnvironment(plan, target);
-    const plain = (e: Record<string, S | string>) => Object.entries(e).map(([name, value]) => ({ name, value }));
+    const plain = (e: Record<string, S | string>): EnvEntry<S>[] => Object.entries(e).map(([name, value]) => ({ name, value }));
     const mounts = [
         { name: "script", mountPath: SCRIPT_DIR, readOnly: true },
         { name: "spool", mountPath: SPOOL_DIR },
         { name: "tmp", mountPath: "/tmp" },
     ];
-    const step = (name: string, image: string, command: string, vars: object[]) => ({
+    const step = (name: string, image: string, command: string, vars: EnvEntry<S>[]) => ({
         name,
         image,
         imagePullPolicy: "IfNotPresent",
