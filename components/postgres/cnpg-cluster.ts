@@ -61,6 +61,8 @@ export interface CnpgClusterArgs {
     readonly monitoringNamespaces?: readonly string[];
     /** Per instance. @default requests 500m / 2Gi, limits 2 CPU / 2Gi */
     readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
+    /** Per PgBouncer. @default requests 100m / 64Mi, limits 1 CPU / 256Mi */
+    readonly poolerResources?: k8s.types.input.core.v1.ResourceRequirements;
     /** Read the operator's and the plugin's CRDs before creating anything. @default true */
     readonly checkCrds?: boolean;
     /** @default "cluster.local" */
@@ -138,7 +140,7 @@ export class CnpgCluster extends pulumi.ComponentResource {
             new k8s.networking.v1.NetworkPolicy(`${name}-backup-netpol`, { metadata: meta(`${n.cluster}-backups-to-object-store`), spec }, child);
         }
 
-        this.pooler = new CnpgPooler(`${name}-pooler`, { plan, namespace, clients: args.clients, monitoringNamespaces, clusterDomain: args.clusterDomain }, { parent: this, dependsOn: crds });
+        this.pooler = new CnpgPooler(`${name}-pooler`, { plan, namespace, clients: args.clients, monitoringNamespaces, resources: args.poolerResources, clusterDomain: args.clusterDomain }, { parent: this, dependsOn: crds });
 
         this.rwHost = pulumi.interpolate`${n.rwService}.${namespace}.svc.${args.clusterDomain ?? "cluster.local"}`;
         this.port = CNPG_PORT.postgres;

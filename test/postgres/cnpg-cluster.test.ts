@@ -121,8 +121,10 @@ describe("CnpgCluster (CloudNativePG, mocks)", () => {
     });
 
     it("the pooler: session mode, its PDB (CNPG makes none for poolers; the Cluster's PDBs are CNPG's own, none here)", async () => {
-        const { all } = await deploy({}, { pooler: { instances: 3 } });
+        const resources = { requests: { cpu: "200m", memory: "128Mi" }, limits: { cpu: "1", memory: "128Mi" } };
+        const { all } = await deploy({ poolerResources: resources }, { pooler: { instances: 3 } });
         const pooler = spec(one(all, T.custom("Pooler")));
+        assert.deepStrictEqual(pooler.template.spec.containers[0].resources, resources);
         assert.deepStrictEqual([pooler.pgbouncer.poolMode, pooler.instances, pooler.type, pooler.cluster.name], ["session", 3, "rw", "postgres"]);
         assert.strictEqual(pooler.pgbouncer.parameters.default_pool_size, "10");
         const pdb = one(all, T.pdb);
