@@ -4,6 +4,9 @@
  * SQL, the cron to systemd conversion and the rendered files (no secret in any of them).
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { BACKUP_SCRIPT_PATH } from "../../components/backup/script";
+import { requireBinary } from "../support/servers";
 import { FORBIDDEN_ACTIONS } from "../../components/objectstore/access-policy";
 import { cronProblem, planBackup } from "../../components/backup/plan";
 import { onCalendar, renderBackupFiles } from "../../components/backup/render";
@@ -95,5 +98,11 @@ describe("backup plan", () => {
         const env = JSON.stringify(cron.spec.jobTemplate.spec.template.spec);
         assert.match(env, /"secretKeyRef":\{"name":"stellaops-backup","key":"PGPASSWORD"\}/);
         for (const [name, text] of Object.entries(files)) assert.doesNotMatch(text, /PGPASSWORD=[^.\n]|AWS_SECRET_ACCESS_KEY=[^.\n]/, name);
+    });
+
+    it("the script is POSIX sh that shellcheck passes (it runs in busybox images as well as in the postgres image)", function () {
+        const shellcheck = requireBinary(this, "shellcheck");
+        const r = spawnSync(shellcheck, ["-s", "sh", BACKUP_SCRIPT_PATH], { encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     });
 });
