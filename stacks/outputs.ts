@@ -73,6 +73,7 @@ export function secretEntries(conn: ServiceConnection, spec?: ServiceSpec): Reco
         e.NATS_URL = conn.nats.url;
         e.NATS_USER = conn.nats.user;
         e.NATS_PASSWORD = conn.nats.password;
+        e.NATS_STREAM_REPLICAS = String(conn.nats.replicas);
     }
     return e;
 }

@@ -6,10 +6,13 @@
 import { Catalog } from "../components/catalog";
 import { extendCatalog } from "../components/catalog-extend";
 import { NatsPlan, planNats } from "../components/nats/plan";
+import { queueTransports } from "../components/nats/transport";
 import { ObjectStorePlan, planObjectStore } from "../components/objectstore/plan";
 import { PostgresPlan, planPostgres } from "../components/postgres/plan";
 import { PlanError, Problem } from "../components/problems";
+import { planValkeyHa } from "../components/valkey/ha-plan";
 import { ValkeyPlan, planValkey } from "../components/valkey/plan";
+import { ErasureLayout, planErasure } from "../components/objectstore/rustfs-erasure";
 import { ConfigError, StackConfig } from "./config";
 import { keyPath } from "./config/format";
 import { mebibytes } from "./config/rules";
@@ -20,6 +23,8 @@ export interface StackPlans {
     readonly postgres: PostgresPlan;
     readonly valkey: ValkeyPlan;
     readonly objectStore: ObjectStorePlan;
+    /** Only with `kubernetes.topology: ha`: the distributed RustFS layout. */
+    readonly rustfs?: ErasureLayout;
     /** Only when NATS is enabled. */
     readonly nats?: NatsPlan;
     /** Per service: where its queues live (nats only for services with NATS streams). */
@@ -84,9 +89,10 @@ export function planStack(cfg: StackConfig): StackPlans {
             catalog,
         )),
     );
+    const ha = "kubernetes" in cfg && cfg.kubernetes.topology === "ha";
     const v = cfg.valkey;
-    const valkey = collect(problems, () =>
-        planValkey(
+    const valkey = collect(problems, () => {
+        const base = planValkey(
             {
                 maxmemoryMb: "maxmemoryMb" in v ? v.maxmemoryMb : undefined,
                 cacheMaxmemoryMb: "cacheMaxmemoryMb" in v ? v.cacheMaxmemoryMb : undefined,
@@ -102,8 +108,9 @@ export function planStack(cfg: StackConfig): StackPlans {
                 tls: "tls" in v ? v.tls : p.servers === "managed",
             },
             catalog,
-        ),
-    );
+        );
+        return ha ? planValkeyHa(base, { replicas: ("replicas" in v ? v.replicas : undefined) ?? 2 }) : base;
+    });
     const os = cfg.objectStore;
     const objectStore = collect(problems, () =>
         planObjectStore(
@@ -119,26 +126,27 @@ export function planStack(cfg: StackConfig): StackPlans {
             catalog,
         ),
     );
+    const rustfs = ha && "nodes" in os ? collect(problems, () => planErasure({ nodes: os.nodes ?? 4, volumesPerNode: os.volumesPerNode ?? 1, parity: os.parity })) : undefined;
     const n = cfg.nats;
+    const natsOn = n.enabled && "queueTransport" in n && n.queueTransport === "nats";
     const nats =
         n.enabled && "maxMemoryStoreMb" in n
             ? collect(problems, () =>
                   planNats(
                       {
-                          serverName: "nats",
-                          maxMemoryStoreMb: n.maxMemoryStoreMb ?? 0,
-                          maxFileStoreMb: n.maxFileStoreMb ?? 0,
+                          maxMemoryStoreMb: n.maxMemoryStoreMb,
+                          maxFileStoreMb: n.maxFileStoreMb,
                           volumeMb: "storageSize" in n ? mebibytes(n.storageSize) : undefined,
                           accounts: n.accounts,
+                          queueTransport: n.queueTransport,
                           tls: n.tls,
-                          clientPort: "port" in n ? n.port : undefined,
+                          cluster: ha,
                       },
                       catalog,
                   ),
               )
             : undefined;
     if (problems.length > 0) throw new ConfigError(problems);
-    const natsOn = n.enabled && "queueTransport" in n && n.queueTransport === "nats";
-    const transport = Object.fromEntries(catalog.services.map((s) => [s.name, natsOn && (s.nats?.streams.length ?? 0) > 0 ? "nats" : "valkey"])) as Record<string, "valkey" | "nats">;
-    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, nats, transport };
+    const transport = queueTransports(catalog, natsOn ? "nats" : "valkey");
+    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), nats, transport };
 }

@@ -45,6 +45,8 @@ export interface ProfileDescriptor {
     readonly keys: { readonly [S in Section]?: readonly string[] };
     /** Keys the profile cannot do without (no default makes sense). */
     readonly required: { readonly [S in Section]?: readonly string[] };
+    /** Keys read only with `kubernetes.topology: ha` (listed in `keys` too); refused with `single`. */
+    readonly haKeys?: { readonly [S in Section]?: readonly string[] };
 }
 
 /** PostgreSQL keys every profile reads: the role model. */
@@ -98,14 +100,15 @@ export const PROFILES = {
         requiredSecrets: [],
         keys: {
             postgres: [...PG_COMMON, "storageSize"],
-            valkey: [...VALKEY_COMMON, ...VALKEY_SERVER, "storageSize"],
-            objectStore: [...OBJECT_COMMON, "bucketPrefix", "region", "providerEndpoint", "storageSize"],
+            valkey: [...VALKEY_COMMON, ...VALKEY_SERVER, "storageSize", "replicas"],
+            objectStore: [...OBJECT_COMMON, "bucketPrefix", "region", "providerEndpoint", "storageSize", "nodes", "volumesPerNode", "parity"],
             nats: [...NATS_SERVER, "storageSize"],
             images: ["postgres", "valkey", "rustfs", "nats"],
-            kubernetes: ["namespace", "servicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel"],
+            kubernetes: ["namespace", "servicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel", "topology", "zoneSpread"],
             services: ["*"],
         },
         required: { kubernetes: ["mirrorRegistry"] },
+        haKeys: { valkey: ["replicas"], objectStore: ["nodes", "volumesPerNode", "parity"], kubernetes: ["zoneSpread"] },
     },
     aws: {
         name: "aws",

@@ -38,7 +38,10 @@ export const objectStoreFields = {
         .prefault({})
         .describe("default retention of new evidence objects: `mode` GOVERNANCE or COMPLIANCE, `days`"),
     replayExpirationDays: int(1).default(400).describe("days after which replayable outputs (and their old versions) expire"),
-    storageSize: quantity.default("50Gi").describe("RustFS volume (airgap PVC)"),
+    storageSize: quantity.default("50Gi").describe("RustFS volume (airgap PVC; with `ha` the size of each volume)"),
+    nodes: int(1).optional().describe("with `ha`: RustFS servers, one per node (default 4; erasure-set rules checked by the plan)"),
+    volumesPerNode: int(1).optional().describe("with `ha`: volumes per RustFS server (default 1)"),
+    parity: int(1).optional().describe("with `ha`: erasure parity per set (default: RustFS's automatic parity for the set size)"),
     endpoint: url.optional().describe("the existing S3 endpoint services use, e.g. https://s3.internal:9000"),
     providerEndpoint: url.optional().describe("where `pulumi up` reaches the S3 and admin APIs when that differs from what services use (a port-forward)"),
     region: z.string({ error: "expected a region name" }).regex(/^[a-z0-9-]+$/, { error: "expected a region name such as us-east-1" }).default("us-east-1").describe("region reported to S3 clients of an S3-compatible server"),

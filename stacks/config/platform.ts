@@ -4,7 +4,7 @@
  * non-loopback bind) are in ./profile-rules.ts.
  */
 import { z } from "zod";
-import { bool, cidr, image, int } from "./rules";
+import { bool, cidr, image, int, oneOf } from "./rules";
 
 const dnsLabel = z.string({ error: "expected a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "expected a DNS-1123 label" });
 const hostPort = int(1, 65535);
@@ -37,6 +37,8 @@ export const kubernetesFields = {
         .describe("mirror registry every image comes from, e.g. registry.internal:5000"),
     storageClass: z.string({ error: "expected a StorageClass name" }).optional().describe("StorageClass of the PVCs; default the cluster's default class"),
     context: z.string({ error: "expected a kubeconfig context name" }).optional().describe("kubeconfig context; default the current one"),
+    topology: oneOf(["single", "ha"] as const).default("single").describe("single: one pod per server (a lab); ha: PostgreSQL on CloudNativePG, Valkey with replicas and Sentinel, RustFS distributed, NATS as a 3-node cluster"),
+    zoneSpread: oneOf(["required", "preferred"] as const).optional().describe("with `topology: ha`: whether members of a server must be in different zones (needs as many zones as members) or preferably are (default preferred)"),
     clientPodLabel: z
         .strictObject({ key: z.string(), value: z.string() })
         .default({ key: "app.kubernetes.io/part-of", value: "stellaops" })

@@ -51,6 +51,18 @@ export function checkProfile(cfg: StackConfig, ctx: Ctx): void {
     if ("docker" in cfg) checkDocker(cfg, ctx);
     if ("aws" in cfg) checkAwsNetwork(cfg, ctx);
     checkNats(cfg, p, ctx);
+    checkTopology(cfg, p, ctx);
+}
+
+/** Keys read only with `kubernetes.topology: ha` are refused with `single`: they would be ignored. */
+function checkTopology(cfg: StackConfig, p: ProfileDescriptor, ctx: Ctx): void {
+    const topology = "kubernetes" in cfg ? cfg.kubernetes.topology : undefined;
+    if (topology === "ha") return;
+    for (const [section, keys] of Object.entries(p.haKeys ?? {})) {
+        const values = (cfg as unknown as Record<string, Record<string, unknown>>)[section] ?? {};
+        // They have no default in the dictionary, so present means set.
+        for (const key of keys ?? []) if (values[key] !== undefined) issue(ctx, [section, key], "not used with kubernetes.topology: single (set topology: ha)", values[key]);
+    }
 }
 
 interface MirrorInputs {

@@ -41,5 +41,5 @@ export const valkeyFields = {
         .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an ElastiCache node type such as cache.t4g.small" })
         .default("cache.t4g.small")
         .describe("ElastiCache node type"),
-    replicas: int(0, 5).default(1).describe("ElastiCache read replicas per instance (Multi-AZ failover with one or more)"),
+    replicas: int(0, 5).optional().describe("replicas per instance besides the primary: ElastiCache read replicas (default 1, Multi-AZ failover with one or more); airgap `ha`: replicas watched by Sentinel (default 2)"),
 };

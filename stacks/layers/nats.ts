@@ -8,6 +8,7 @@ import type { Deployed, NatsConnection, PerService, Published } from "./types";
 
 export interface NatsServer {
     readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
     /** Password per user name (secret). */
     readonly passwords: Readonly<Record<string, pulumi.Output<string>>>;
     readonly tls: boolean;
@@ -17,10 +18,10 @@ export interface NatsServer {
 }
 
 export function natsConnections(plan: NatsPlan, srv: NatsServer): Pick<Deployed, "nats" | "natsOperator"> {
-    const url = pulumi.interpolate`${srv.tls ? "tls" : "nats"}://${srv.host}:${plan.clientPort}`;
+    const url = pulumi.interpolate`${srv.tls ? "tls" : "nats"}://${srv.host}:${srv.port}`;
     const nats: PerService<NatsConnection> = {};
     for (const a of plan.accounts) {
-        nats[a.service] = { url, user: a.user, password: srv.passwords[a.user], subjects: a.subjects, streams: a.streams.map(String), ...(srv.published && { published: srv.published }) };
+        nats[a.service] = { url, user: a.user, password: srv.passwords[a.user], subjects: a.subjects, streams: a.streams, replicas: plan.streamReplicas, ...(srv.published && { published: srv.published }) };
     }
     return { nats, natsOperator: { user: plan.system.user, password: srv.passwords[plan.system.user], ...(srv.accountsConf && { accountsConf: srv.accountsConf }) } };
 }

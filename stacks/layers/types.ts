@@ -3,7 +3,7 @@
  * Outputs marked secret; everything else may be plain or an Output.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceName, ValkeyPattern } from "../../components/catalog";
+import type { NatsStreamSpec, ServiceName, ValkeyPattern } from "../../components/catalog";
 import type { InstanceEndpoint } from "../../components/types";
 import type { S3Settings } from "../../components/objectstore/settings";
 import type { QueuePlan } from "../../components/valkey/plan";
@@ -69,7 +69,10 @@ export interface NatsConnection {
     readonly user: string;
     readonly password: pulumi.Output<string>;
     readonly subjects: string;
-    readonly streams: readonly string[];
+    /** Streams (and durable consumers) the service creates itself. */
+    readonly streams: readonly NatsStreamSpec[];
+    /** Replicas the service gives its streams (the cluster size with `ha`, else 1). */
+    readonly replicas: number;
     readonly published?: Published;
 }
 

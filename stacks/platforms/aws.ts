@@ -53,7 +53,7 @@ export async function deploy({ config: cfg }: Input, plans: StackPlans): Promise
         ready: [rds.instance],
     });
 
-    const cache = new ValkeyElastiCache("valkey", { plan: plans.valkey, namePrefix: a.namePrefix, nodeType: cfg.valkey.nodeType, replicas: cfg.valkey.replicas, ...network }, on);
+    const cache = new ValkeyElastiCache("valkey", { plan: plans.valkey, namePrefix: a.namePrefix, nodeType: cfg.valkey.nodeType, replicas: cfg.valkey.replicas ?? 1, ...network }, on);
     // Transit encryption is always on with ElastiCache.
     const valkey = valkeyConnections(plans.valkey, { reach: { endpoints: cache.endpoints }, passwords: cache.passwords, tls: true, operator: true });
 

@@ -77,7 +77,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
             { ...common, containerName: `${d.namePrefix}-nats`, image: cfg.images.nats, hostPort: d.ports.nats, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls) },
             on,
         );
-        nats = natsConnections(plans.nats, { host: n.host, passwords: n.credentials.passwords, tls: cfg.nats.tls, published: published(d.ports.nats) });
+        nats = natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls, published: published(d.ports.nats) });
     }
     return { ...postgres, ...valkey, objectStore, ...nats };
 }

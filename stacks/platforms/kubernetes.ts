@@ -7,10 +7,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword, generatedRootKeys } from "../../components/credentials";
 import { NatsStatefulSet } from "../../components/nats/kubernetes";
+import { NatsCluster } from "../../components/nats/cluster";
 import { RustfsStatefulSet } from "../../components/objectstore/rustfs-kubernetes";
 import { PostgresStatefulSet } from "../../components/postgres/kubernetes";
 import type { ClientSelector } from "../../components/types";
 import { ValkeyStatefulSets } from "../../components/valkey/kubernetes";
+import { isHaPlan } from "../../components/valkey/ha-plan";
+import { ValkeyHaStatefulSets } from "../../components/valkey/kubernetes-ha";
+import { RustfsCluster } from "../../components/objectstore/rustfs-cluster";
 import type { StackInputFor } from "../config";
 import { natsConnections } from "../layers/nats";
 import { s3CompatibleStore } from "../layers/objectstore";
@@ -26,7 +30,8 @@ type Input = StackInputFor<ProfilesOn<"kubernetes">>;
 
 const PART_OF = "app.kubernetes.io/part-of";
 
-export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Deployed {
+export function deploy(input: Input, plans: StackPlans): Deployed {
+    const { config: cfg, secrets } = input;
     const k = cfg.kubernetes;
     const provider = new k8s.Provider("k8s", { context: k.context, enableServerSideApply: true });
     const ns = new k8s.core.v1.Namespace(
@@ -49,15 +54,13 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         ready: [pg.server.statefulSet],
     });
 
-    const vk = new ValkeyStatefulSets("valkey", { plan: plans.valkey, namespace, image: cfg.images.valkey, storageSize: cfg.valkey.storageSize, storageClass, clients, tls: tlsPair(secrets, "valkey", plans.valkey.tls) }, on);
-    const valkey = valkeyConnections(plans.valkey, { reach: { endpoints: vk.endpoints }, passwords: vk.passwords, tls: plans.valkey.tls, operator: true });
+    const valkey = deployValkey(input, plans, namespace, clients, on);
 
     const root = generatedRootKeys("objectstore-root");
-    const rustfs = new RustfsStatefulSet(
-        "objectstore-rustfs",
-        { namespace, appName: "rustfs", image: cfg.images.rustfs, storageSize: cfg.objectStore.storageSize, storageClass, clients, rootAccessKey: root.accessKey, rootSecretKey: root.secretKey },
-        on,
-    );
+    const rustfsArgs = { namespace, appName: "rustfs", image: cfg.images.rustfs, storageClass, clients, rootAccessKey: root.accessKey, rootSecretKey: root.secretKey };
+    const rustfs = plans.rustfs
+        ? new RustfsCluster("objectstore-rustfs", { ...rustfsArgs, layout: plans.rustfs, volumeSize: cfg.objectStore.storageSize, zoneSpread: k.zoneSpread ?? "preferred" }, on)
+        : new RustfsStatefulSet("objectstore-rustfs", { ...rustfsArgs, storageSize: cfg.objectStore.storageSize }, on);
     const serviceUrl = pulumi.interpolate`http://${rustfs.host}:${rustfs.port}`;
     const objectStore = s3CompatibleStore(plans.objectStore, {
         serviceUrl,
@@ -66,17 +69,30 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         accessKey: root.accessKey,
         secretKey: root.secretKey,
         region: cfg.objectStore.region,
-        ready: [rustfs.server.statefulSet],
+        ready: [rustfs instanceof RustfsCluster ? rustfs.statefulSet : rustfs.server.statefulSet],
         users: true,
         policyPrefix: cfg.objectStore.bucketPrefix ?? "stellaops",
     });
 
     let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
     if (plans.nats) {
-        const n = new NatsStatefulSet("nats", { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls), clients }, on);
-        nats = natsConnections(plans.nats, { host: n.host, passwords: n.credentials.passwords, tls: cfg.nats.tls });
+        const args = { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls), clients };
+        const n = plans.nats.cluster ? new NatsCluster("nats", args, on) : new NatsStatefulSet("nats", args, on);
+        nats = natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls });
     }
     return { ...postgres, ...valkey, objectStore, ...nats, publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans) };
+}
+
+/** Valkey: one StatefulSet per instance, or with `ha` primaries, replicas and Sentinels (clients go through the Sentinels). */
+function deployValkey({ config: cfg, secrets }: Input, plans: StackPlans, namespace: pulumi.Output<string>, clients: ClientSelector, on: pulumi.ComponentResourceOptions) {
+    const plan = plans.valkey;
+    const common = { namespace, image: cfg.images.valkey, storageSize: cfg.valkey.storageSize, storageClass: cfg.kubernetes.storageClass, clients };
+    if (isHaPlan(plan)) {
+        const ha = new ValkeyHaStatefulSets("valkey", { ...common, plan, requireZoneSpread: cfg.kubernetes.zoneSpread === "required" }, on);
+        return valkeyConnections(plan, { reach: { sentinels: ha.sentinels, masters: ha.masters }, passwords: ha.passwords, tls: plan.tls, operator: true });
+    }
+    const vk = new ValkeyStatefulSets("valkey", { ...common, plan, tls: tlsPair(secrets, "valkey", plan.tls) }, on);
+    return valkeyConnections(plan, { reach: { endpoints: vk.endpoints }, passwords: vk.passwords, tls: plan.tls, operator: true });
 }
 
 /** One Secret per service in the services' namespace; mount it with envFrom. */

@@ -3,7 +3,7 @@
  * database objects, ACL users (a dynamic provider), buckets and users, and NATS accounts for the
  * operator to include. Loaded only by profiles on this platform.
  */
-import { credentialsFor, secretNatsAccounts } from "../../components/nats/credentials";
+import { NatsExternalAccounts } from "../../components/nats/external";
 import { ValkeyExternalUsers } from "../../components/valkey/external";
 import type { StackInputFor } from "../config";
 import { natsConnections } from "../layers/nats";
@@ -54,8 +54,8 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
     let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
     if (plans.nats && cfg.nats.host) {
         // The server exists; the stack owns the accounts: passwords here, hashes for the operator.
-        const creds = credentialsFor("nats-credentials", plans.nats);
-        nats = natsConnections(plans.nats, { host: cfg.nats.host, passwords: creds.passwords, tls: cfg.nats.tls, accountsConf: secretNatsAccounts(plans.nats, creds.bcryptHashes) });
+        const accounts = new NatsExternalAccounts("nats", { plan: plans.nats });
+        nats = natsConnections(plans.nats, { host: cfg.nats.host, port: cfg.nats.port, passwords: accounts.passwords, tls: cfg.nats.tls, accountsConf: accounts.accountsConf });
     }
     return { ...postgres, ...valkey, objectStore, ...nats };
 }
