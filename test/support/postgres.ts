@@ -112,7 +112,10 @@ export async function startPostgres(install: PgInstall, opts: { admin?: AdminKin
     const bin = path.join(install.native, "bin");
     const initArgs = ["-D", data, "-U", superuser.user, "--pwfile", path.join(dir, "pw"), "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"];
     const init = spawnSync(path.join(bin, "initdb"), initArgs, { encoding: "utf8", env: { ...process.env, ...env }, ...user });
-    if (init.status !== 0) throw new Error(`initdb ${install.version} failed: ${init.stderr}`);
+    if (init.status !== 0) {
+        const hint = user.uid !== undefined ? ` (it runs as the postgres OS user, which must be able to read ${install.native})` : "";
+        throw new Error(`initdb ${install.version} failed${hint}: ${init.error?.message ?? init.stderr}`);
+    }
     fs.rmSync(path.join(dir, "pw"));
     const port = await freePort();
     const server: Proc = startProcess(path.join(bin, "postgres"), ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, "-c", "fsync=off", "-c", "max_connections=200"], {
