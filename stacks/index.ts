@@ -23,6 +23,7 @@ export = async (): Promise<StackOutputs> => {
         services,
         ...(deployed.postgresMigrator && { postgresMigrator: deployed.postgresMigrator }),
         ...(deployed.valkeyOperator && { valkeyOperator: deployed.valkeyOperator }),
+        ...(deployed.backup && { backup: deployed.backup }),
         ...(op && { nats: { operator: { user: op.user, password: op.password }, ...(op.accountsConf && { accountsConf: op.accountsConf }) } }),
     };
 };

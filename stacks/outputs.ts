@@ -16,6 +16,8 @@ export interface StackOutputs {
     readonly services: ServiceConnections;
     /** The release-migration role (`stella system migrations-run`); password and DSN secret. */
     readonly postgresMigrator?: Deployed["postgresMigrator"];
+    /** PostgreSQL backups (where the stack runs them): bucket, prefix, role and keys; secrets secret. */
+    readonly backup?: Deployed["backup"];
     /** Valkey operator login (ACL administration, monitoring); password secret. */
     readonly valkeyOperator?: { readonly user: string; readonly password: pulumi.Output<string> };
     /** Only when NATS is enabled: the operator's system-account login, and (external) the accounts to include. */

@@ -3,6 +3,7 @@
  * any resource is registered: the layers, the components, the renderers and the outputs all
  * read these values. A plan's problems become config errors naming `stellaops:<key>`.
  */
+import { BackupPlan, planBackup } from "../components/backup/plan";
 import { Catalog } from "../components/catalog";
 import { extendCatalog } from "../components/catalog-extend";
 import { NatsPlan, planNats } from "../components/nats/plan";
@@ -27,6 +28,8 @@ export interface StackPlans {
     readonly rustfs?: ErasureLayout;
     /** Only when NATS is enabled. */
     readonly nats?: NatsPlan;
+    /** Only where the stack backs PostgreSQL up itself (not on managed services) and `backup.enabled`. */
+    readonly backup?: BackupPlan;
     /** Per service: where its queues live (nats only for services with NATS streams). */
     readonly transport: Readonly<Record<string, "valkey" | "nats">>;
 }
@@ -65,6 +68,12 @@ function postgresPlanErrors<T>(catalog: Catalog, schemaNames: Readonly<Record<st
         if (!m) throw err;
         throw new PlanError("postgres", [{ path: m[1].split("."), message: m[2], input: undefined }]);
     }
+}
+
+/** The backup bucket is named after the stack's buckets: `<sharedBucket or bucketPrefix or stellaops>-backups`. */
+function backupBucketStem(cfg: StackConfig): string {
+    const os = cfg.objectStore;
+    return ("sharedBucket" in os && os.sharedBucket) || ("bucketPrefix" in os && os.bucketPrefix) || "stellaops";
 }
 
 export function planStack(cfg: StackConfig): StackPlans {
@@ -146,7 +155,12 @@ export function planStack(cfg: StackConfig): StackPlans {
                   ),
               )
             : undefined;
+    const b = "backup" in cfg ? cfg.backup : undefined;
+    const backup =
+        b?.enabled && postgres
+            ? collect(problems, () => planBackup(postgres, { ...b, bucket: b.bucket ?? `${backupBucketStem(cfg)}-backups` }, cfg.postgres.rolePrefix))
+            : undefined;
     if (problems.length > 0) throw new ConfigError(problems);
     const transport = queueTransports(catalog, natsOn ? "nats" : "valkey");
-    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), nats, transport };
+    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), nats, ...(backup && { backup }), transport };
 }

@@ -9,7 +9,7 @@
 export type PlatformKind = "docker" | "kubernetes" | "aws" | "none";
 
 /** Config sections under `stellaops:` besides `profile`. */
-export const SECTIONS = ["postgres", "valkey", "objectStore", "nats", "images", "docker", "kubernetes", "aws", "services"] as const;
+export const SECTIONS = ["postgres", "valkey", "objectStore", "nats", "backup", "images", "docker", "kubernetes", "aws", "services"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Secret config keys: read only with getSecret, never parsed, refused when set in plaintext. */
@@ -78,7 +78,8 @@ export const PROFILES = {
             valkey: [...VALKEY_COMMON, ...VALKEY_SERVER],
             objectStore: [...OBJECT_COMMON, "sharedBucket", "region", "providerEndpoint"],
             nats: NATS_SERVER,
-            images: ["postgres", "valkey", "rustfs", "nats"],
+            backup: ["enabled", "bucket", "prefix", "intervalMinutes", "retentionDays", "retentionMode", "partSizeMb"],
+            images: ["postgres", "valkey", "rustfs", "nats", "backup"],
             docker: ["host", "bindAddress", "exposeOnNetwork", "ports", "namePrefix"],
             services: ["*"],
         },
@@ -103,7 +104,8 @@ export const PROFILES = {
             valkey: [...VALKEY_COMMON, ...VALKEY_SERVER, "storageSize", "replicas"],
             objectStore: [...OBJECT_COMMON, "bucketPrefix", "region", "providerEndpoint", "storageSize", "nodes", "volumesPerNode", "parity"],
             nats: [...NATS_SERVER, "storageSize"],
-            images: ["postgres", "valkey", "rustfs", "nats"],
+            backup: ["enabled", "bucket", "prefix", "schedule", "retentionDays", "retentionMode", "partSizeMb"],
+            images: ["postgres", "valkey", "rustfs", "nats", "backup"],
             kubernetes: ["namespace", "servicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel", "topology", "zoneSpread"],
             services: ["*"],
         },
@@ -153,6 +155,8 @@ export const PROFILES = {
             valkey: [...VALKEY_COMMON, "host", "port", "adminUser", "tls"],
             objectStore: [...OBJECT_COMMON, "bucketPrefix", "endpoint", "providerEndpoint", "region", "supportsUsers", "backendSupportsLock"],
             nats: ["enabled", "queueTransport", "maxMemoryStoreMb", "maxFileStoreMb", "accounts", "tls", "storageSize", "host", "port"],
+            backup: ["enabled", "bucket", "prefix", "schedule", "retentionDays", "retentionMode", "partSizeMb"],
+            images: ["postgres", "backup"],
             services: ["*"],
         },
         required: { postgres: ["host"], valkey: ["host"], objectStore: ["endpoint"] },

@@ -13,6 +13,8 @@ import * as path from "path";
 import { renderObjectStoreFiles } from "../components/objectstore/render";
 import { renderBootstrapSql } from "../components/postgres/sql";
 import { hashSync } from "bcryptjs";
+import { renderBackupFiles } from "../components/backup/render";
+import { PROFILES } from "../stacks/profiles";
 import { localLayout } from "../components/nats/layout";
 import { renderNatsFiles } from "../components/nats/render";
 import { natsHashesFromStackOutputs } from "../components/nats/stack-outputs";
@@ -54,8 +56,19 @@ export interface RenderOptions {
     readonly natsPort?: number;
 }
 
+/** The backup job definition for an operator to run (servers that exist: the stack runs no job there). */
+function backupFiles(cfg: StackConfig, plans: StackPlans): Record<string, string> {
+    if (!plans.backup || PROFILES[cfg.profile].servers !== "existing" || !("host" in cfg.postgres) || !("endpoint" in cfg.objectStore)) return {};
+    const images = "images" in cfg ? cfg.images : undefined;
+    return renderBackupFiles(plans.backup, {
+        adminSuperuser: plans.postgres.adminSuperuser,
+        images: { postgres: images?.postgres ?? "postgres", upload: images && "backup" in images ? images.backup : "curlimages/curl" },
+        target: { pgHost: cfg.postgres.host, pgPort: cfg.postgres.port, sslMode: cfg.postgres.sslMode, s3Endpoint: cfg.objectStore.endpoint, s3Region: cfg.objectStore.region },
+    });
+}
+
 /** Every artifact of a stack (relative path to content) and the data folders to create. */
-export function renderStack(plans: StackPlans, opts: RenderOptions): { files: Record<string, string>; dataDirs: string[] } {
+export function renderStack(cfg: StackConfig, plans: StackPlans, opts: RenderOptions): { files: Record<string, string>; dataDirs: string[] } {
     const dataDir = opts.dataDir ?? path.join(opts.out, DATA);
     const valkey = renderValkeyLocal(plans.valkey, { confDir: path.join(opts.out, "valkey"), dataDir: path.join(dataDir, "valkey"), port: opts.valkeyPort }, opts.stackOutputs === undefined ? undefined : hashesFromStackOutputs(opts.stackOutputs, plans.valkey));
     const nats = plans.nats;
@@ -66,6 +79,7 @@ export function renderStack(plans: StackPlans, opts: RenderOptions): { files: Re
             ...valkey.files,
             ...renderObjectStoreFiles(plans.objectStore),
             ...(nats ? renderNatsFiles(nats, localLayout(nats, { dataDir, ...(opts.natsPort && { clientPort: opts.natsPort, monitorPort: opts.natsPort + 1 }) }), natsHashes) : {}),
+            ...backupFiles(cfg, plans),
         },
         dataDirs: [...valkey.dataDirs, ...(nats ? [path.join(dataDir, "nats")] : [])],
     };
@@ -116,7 +130,8 @@ async function main(): Promise<string> {
     if (!values.stack || !values.out) throw new UsageError(`--stack and --out are required\n${USAGE}`);
     const out = path.resolve(values.out);
     const stackOutputs = values["secrets-from"] === undefined ? undefined : readOutputs(values["secrets-from"]);
-    const { files, dataDirs } = renderStack(planStack(stackConfig(values.stack)), {
+    const cfg = stackConfig(values.stack);
+    const { files, dataDirs } = renderStack(cfg, planStack(cfg), {
         out,
         dataDir: values["data-dir"] && path.resolve(values["data-dir"]),
         stackOutputs,

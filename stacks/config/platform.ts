@@ -14,6 +14,7 @@ export const imagesFields = {
     valkey: image.default("valkey/valkey:8.1.4-bookworm").describe("Valkey image"),
     rustfs: image.default("rustfs/rustfs:1.0.0-alpha.69").describe("RustFS image"),
     nats: image.default("nats:2.11.9-alpine").describe("NATS image (used only when NATS is enabled)"),
+    backup: image.default("curlimages/curl:8.17.0").describe("upload step of the PostgreSQL backups: a POSIX shell and curl >= 7.76 (dev, airgap; external: the rendered CronJob)"),
 };
 
 export const dockerFields = {

@@ -70,6 +70,7 @@ interface MirrorInputs {
     readonly kubernetes: { readonly mirrorRegistry?: string };
     readonly images: Readonly<Record<string, string>>;
     readonly nats: { readonly enabled: boolean };
+    readonly backup?: { readonly enabled: boolean };
 }
 
 function checkMirror(cfg: MirrorInputs, ctx: Ctx): void {
@@ -77,7 +78,8 @@ function checkMirror(cfg: MirrorInputs, ctx: Ctx): void {
     if (mirror === undefined) return issue(ctx, ["kubernetes", "mirrorRegistry"], `expected the mirror registry host (profile ${cfg.profile} pulls only from a mirror)`, undefined);
     if (isPublicRegistry(mirror)) issue(ctx, ["kubernetes", "mirrorRegistry"], `expected a private mirror registry, not a public registry (profile ${cfg.profile})`, mirror);
     for (const [name, ref] of Object.entries(cfg.images)) {
-        if (name === "nats" && !cfg.nats.enabled) continue;
+        // Images of parts that are off are never pulled.
+        if ((name === "nats" && !cfg.nats.enabled) || (name === "backup" && cfg.backup?.enabled === false)) continue;
         const m = DIGEST_REF.exec(ref);
         if (m && m[1] === mirror) continue;
         issue(ctx, ["images", name], `expected ${mirror}/<repository>@sha256:<64 hex> (profile ${cfg.profile} pulls only from the mirror, by digest)`, ref);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { PROFILES, PROFILE_NAMES, ProfileDescriptor, ProfileName } from "../profiles";
+import { backupFields } from "./backup";
 import { natsFields } from "./nats";
 import { objectStoreFields } from "./objectstore";
 import { awsFields, dockerFields, imagesFields, kubernetesFields } from "./platform";
@@ -20,6 +21,7 @@ export const FIELDS = {
     valkey: valkeyFields,
     objectStore: objectStoreFields,
     nats: natsFields,
+    backup: backupFields,
     images: imagesFields,
     docker: dockerFields,
     kubernetes: kubernetesFields,

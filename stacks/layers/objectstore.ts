@@ -38,7 +38,15 @@ export function createBuckets(plan: ObjectStorePlan, backend: "aws" | "s3compati
     return out;
 }
 
-export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): PerService<ObjectStoreConnection> {
+export interface S3CompatibleStore {
+    readonly services: PerService<ObjectStoreConnection>;
+    /** The S3 provider at the server (more buckets: the backup bucket). */
+    readonly s3: aws.Provider;
+    /** The MinIO-compatible admin provider, when the server has users. */
+    readonly admin?: minio.Provider;
+}
+
+export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): S3CompatibleStore {
     const ready = { dependsOn: target.ready };
     const s3 = new aws.Provider(
         "objectstore-s3",
@@ -58,8 +66,9 @@ export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): PerS
     );
     const buckets = createBuckets(plan, "s3compatible", s3);
     let credentials: (s: ServiceName) => ServiceCredentials;
+    let admin: minio.Provider | undefined;
     if (target.users) {
-        const admin = new minio.Provider(
+        admin = new minio.Provider(
             "objectstore-admin",
             {
                 minioServer: pulumi.output(target.providerUrl).apply((u) => new URL(u).host),
@@ -77,7 +86,7 @@ export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): PerS
         // limited only by what the backend's operator granted them (documented).
         credentials = () => ({ accessKeyId: target.accessKey, secretAccessKey: target.secretKey });
     }
-    return storeConnections(plan, buckets, { endpoint: target.serviceUrl, region: target.region, forcePathStyle: true }, credentials, target.publishedUrl);
+    return { services: storeConnections(plan, buckets, { endpoint: target.serviceUrl, region: target.region, forcePathStyle: true }, credentials, target.publishedUrl), s3, admin };
 }
 
 /** Per-service settings with the bucket resources' names (an Output carries the dependency: clients wait for the bucket). */

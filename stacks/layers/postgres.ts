@@ -29,7 +29,13 @@ export function adminAddress(pg: Partial<Pick<PostgresConfig, "adminHost" | "adm
     return { host: pg.adminHost ?? host, port: pg.adminPort ?? port };
 }
 
-export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Pick<Deployed, "postgres" | "postgresMigrator"> {
+export interface PostgresAccess extends Pick<Deployed, "postgres" | "postgresMigrator"> {
+    /** The provider connected as the admin, for more database objects (the backup role). */
+    readonly provider: postgresql.Provider;
+    readonly schemas: ServiceSchemas;
+}
+
+export function postgresAccess(plan: PostgresPlan, server: PostgresServer): PostgresAccess {
     const provider = new postgresql.Provider(
         "postgres-provider",
         {
@@ -64,5 +70,5 @@ export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Pick
         };
     }
     const m = access.migrator;
-    return { postgres, postgresMigrator: { role: m.role, password: m.password, dsn: m.dsn } };
+    return { postgres, postgresMigrator: { role: m.role, password: m.password, dsn: m.dsn }, provider, schemas: access };
 }

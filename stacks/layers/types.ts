@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NatsStreamSpec, ServiceName, ValkeyPattern } from "../../components/catalog";
 import type { InstanceEndpoint } from "../../components/types";
-import type { S3Settings } from "../../components/objectstore/settings";
+import type { S3Settings, ServiceCredentials as S3Credentials } from "../../components/objectstore/settings";
 import type { QueuePlan } from "../../components/valkey/plan";
 
 export type PerService<T> = Partial<Record<ServiceName, T>>;
@@ -95,6 +95,16 @@ export interface Deployed {
     /** The migration role for operators' release migrations (`stella system migrations-run`). */
     readonly postgresMigrator?: { readonly role: string; readonly password: pulumi.Output<string>; readonly dsn: pulumi.Output<string> };
     readonly natsOperator?: { readonly user: string; readonly password: pulumi.Output<string>; readonly accountsConf?: pulumi.Output<string> };
+    /** PostgreSQL backups: bucket, prefix, schedule, the backup role and the bucket's writer and reader keys (secrets secret). */
+    readonly backup?: {
+        readonly bucket: pulumi.Output<string>;
+        readonly prefix: string;
+        readonly schedule: string;
+        readonly role: pulumi.Output<string>;
+        readonly password: pulumi.Output<string>;
+        readonly writer?: S3Credentials;
+        readonly reader?: S3Credentials;
+    };
     /** Hands the assembled connections to the platform (Kubernetes: one Secret per service). */
     readonly publish?: (services: ServiceConnections) => void;
 }

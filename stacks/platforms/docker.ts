@@ -9,6 +9,8 @@ import { RustfsContainer } from "../../components/objectstore/rustfs-docker";
 import { PostgresContainer } from "../../components/postgres/docker";
 import { ValkeyContainers } from "../../components/valkey/docker";
 import { generatedPassword, generatedRootKeys } from "../../components/credentials";
+import { PostgresBackupContainers } from "../../components/backup/docker";
+import { backupIdentities } from "../layers/backup";
 import type { StackInputFor } from "../config";
 import { natsConnections } from "../layers/nats";
 import { s3CompatibleStore } from "../layers/objectstore";
@@ -33,7 +35,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
 
     const superuserPassword = generatedPassword("postgres-superuser-password");
     const pgServer = new PostgresContainer("postgres", { ...common, containerName: `${d.namePrefix}-postgres`, image: cfg.images.postgres, hostPort: d.ports.postgres, superuserPassword }, on);
-    const postgres = postgresAccess(plans.postgres, {
+    const pgAccess = postgresAccess(plans.postgres, {
         host: pgServer.host,
         port: pgServer.port,
         admin: { ...adminAddress(cfg.postgres, hostAddress, d.ports.postgres), user: "postgres", password: superuserPassword, superuser: true },
@@ -58,7 +60,7 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         on,
     );
     const publishedUrl = `http://${hostAddress}:${d.ports.rustfs}`;
-    const objectStore = s3CompatibleStore(plans.objectStore, {
+    const store = s3CompatibleStore(plans.objectStore, {
         serviceUrl: pulumi.interpolate`http://${rustfs.host}:${rustfs.port}`,
         providerUrl: cfg.objectStore.providerEndpoint ?? publishedUrl,
         accessKey: root.accessKey,
@@ -79,5 +81,23 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         );
         nats = natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls, published: published(d.ports.nats) });
     }
-    return { ...postgres, ...valkey, objectStore, ...nats };
+    let backup: Deployed["backup"];
+    if (plans.backup) {
+        const ids = backupIdentities(plans.backup, pgAccess, store, d.namePrefix);
+        new PostgresBackupContainers(
+            "backup",
+            {
+                plan: plans.backup,
+                namePrefix: d.namePrefix,
+                networkName: network.name,
+                images: { postgres: cfg.images.postgres, upload: cfg.images.backup },
+                target: { pgHost: pgServer.host, pgPort: pgServer.port, sslMode: "disable", s3Endpoint: pulumi.interpolate`http://${rustfs.host}:${rustfs.port}`, s3Region: cfg.objectStore.region },
+                pgPassword: ids.role.password,
+                s3: ids.storage.writer!,
+            },
+            on,
+        );
+        backup = ids.output;
+    }
+    return { postgres: pgAccess.postgres, postgresMigrator: pgAccess.postgresMigrator, ...valkey, objectStore: store.services, ...nats, ...(backup && { backup }) };
 }

@@ -6,6 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword, generatedRootKeys } from "../../components/credentials";
+import { PostgresBackupCronJob } from "../../components/backup/kubernetes";
+import { backupIdentities } from "../layers/backup";
 import { NatsStatefulSet } from "../../components/nats/kubernetes";
 import { NatsCluster } from "../../components/nats/cluster";
 import { RustfsStatefulSet } from "../../components/objectstore/rustfs-kubernetes";
@@ -46,7 +48,7 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
 
     const superuserPassword = generatedPassword("postgres-superuser-password");
     const pg = new PostgresStatefulSet("postgres", { namespace, image: cfg.images.postgres, storageSize: cfg.postgres.storageSize, storageClass, superuserPassword, clients }, on);
-    const postgres = postgresAccess(plans.postgres, {
+    const pgAccess = postgresAccess(plans.postgres, {
         host: pg.host,
         port: pg.port,
         admin: { ...adminAddress(cfg.postgres, pg.host, pg.port), user: "postgres", password: superuserPassword, superuser: true },
@@ -62,7 +64,7 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         ? new RustfsCluster("objectstore-rustfs", { ...rustfsArgs, layout: plans.rustfs, volumeSize: cfg.objectStore.storageSize, zoneSpread: k.zoneSpread ?? "preferred" }, on)
         : new RustfsStatefulSet("objectstore-rustfs", { ...rustfsArgs, storageSize: cfg.objectStore.storageSize }, on);
     const serviceUrl = pulumi.interpolate`http://${rustfs.host}:${rustfs.port}`;
-    const objectStore = s3CompatibleStore(plans.objectStore, {
+    const store = s3CompatibleStore(plans.objectStore, {
         serviceUrl,
         // In-cluster DNS works only when Pulumi runs in the cluster; otherwise a port-forward.
         providerUrl: cfg.objectStore.providerEndpoint ?? serviceUrl,
@@ -80,7 +82,25 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         const n = plans.nats.cluster ? new NatsCluster("nats", args, on) : new NatsStatefulSet("nats", args, on);
         nats = natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls });
     }
-    return { ...postgres, ...valkey, objectStore, ...nats, publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans) };
+    let backup: Deployed["backup"];
+    if (plans.backup) {
+        const ids = backupIdentities(plans.backup, pgAccess, store, cfg.objectStore.bucketPrefix ?? "stellaops");
+        new PostgresBackupCronJob(
+            "backup",
+            {
+                plan: plans.backup,
+                namespace,
+                images: { postgres: cfg.images.postgres, upload: cfg.images.backup },
+                target: { pgHost: pg.host, pgPort: pg.port, sslMode: "disable", s3Endpoint: serviceUrl, s3Region: cfg.objectStore.region },
+                pgPassword: ids.role.password,
+                s3: ids.storage.writer!,
+                podLabel: k.clientPodLabel,
+            },
+            on,
+        );
+        backup = ids.output;
+    }
+    return { postgres: pgAccess.postgres, postgresMigrator: pgAccess.postgresMigrator, ...valkey, objectStore: store.services, ...nats, ...(backup && { backup }), publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans) };
 }
 
 /** Valkey: one StatefulSet per instance, or with `ha` primaries, replicas and Sentinels (clients go through the Sentinels). */

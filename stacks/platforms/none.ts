@@ -8,7 +8,8 @@ import { ValkeyExternalUsers } from "../../components/valkey/external";
 import type { StackInputFor } from "../config";
 import { natsConnections } from "../layers/nats";
 import { s3CompatibleStore } from "../layers/objectstore";
-import { adminAddress, postgresAccess } from "../layers/postgres";
+import { PostgresAccess, adminAddress, postgresAccess } from "../layers/postgres";
+import { backupIdentities } from "../layers/backup";
 import { valkeyConnections } from "../layers/valkey";
 import type { Deployed } from "../layers/types";
 import type { StackPlans } from "../plans";
@@ -17,7 +18,7 @@ import type { ProfilesOn } from "../profiles";
 export type Input = StackInputFor<ProfilesOn<"none">>;
 
 /** Database objects on the existing PostgreSQL server, as its admin. */
-export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPlans): Pick<Deployed, "postgres" | "postgresMigrator"> {
+export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPlans): PostgresAccess {
     const pg = cfg.postgres;
     return postgresAccess(plans.postgres, {
         host: pg.host,
@@ -37,10 +38,10 @@ export function existingValkey({ config: cfg, secrets }: Input, plans: StackPlan
 
 export function deploy(input: Input, plans: StackPlans): Deployed {
     const { config: cfg, secrets } = input;
-    const postgres = existingPostgres(input, plans);
+    const pgAccess = existingPostgres(input, plans);
     const valkey = existingValkey(input, plans);
     const os = cfg.objectStore;
-    const objectStore = s3CompatibleStore(plans.objectStore, {
+    const store = s3CompatibleStore(plans.objectStore, {
         serviceUrl: os.endpoint,
         providerUrl: os.providerEndpoint ?? os.endpoint,
         accessKey: secrets.objectStoreAccessKey,
@@ -57,5 +58,7 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         const accounts = new NatsExternalAccounts("nats", { plan: plans.nats });
         nats = natsConnections(plans.nats, { host: cfg.nats.host, port: cfg.nats.port, passwords: accounts.passwords, tls: cfg.nats.tls, accountsConf: accounts.accountsConf });
     }
-    return { ...postgres, ...valkey, objectStore, ...nats };
+    // The dumps run where the operator runs them (npm run render writes the script and a timer).
+    const backup = plans.backup && backupIdentities(plans.backup, pgAccess, store, os.bucketPrefix ?? "stellaops").output;
+    return { postgres: pgAccess.postgres, postgresMigrator: pgAccess.postgresMigrator, ...valkey, objectStore: store.services, ...nats, ...(backup && { backup }) };
 }

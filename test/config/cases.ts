@@ -34,6 +34,7 @@ export const AIRGAP = {
         valkey: `mirror.local:5000/valkey/valkey@sha256:${DIGEST}`,
         rustfs: `mirror.local:5000/rustfs/rustfs@sha256:${DIGEST}`,
         nats: `mirror.local:5000/library/nats@sha256:${DIGEST}`,
+        backup: `mirror.local:5000/curlimages/curl@sha256:${DIGEST}`,
     },
 };
 export const AWS = {

@@ -5,10 +5,11 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import { STATEFUL_TYPES } from "../../policy/stateful";
+import { isStatefulResource } from "../../policy/stateful";
 import { Evaluation } from "../../tools/offline/evaluate";
 import { toPlanJson, toPlanText } from "../../tools/plan";
 import { STACKS, snapshotPath } from "../../tools/snapshots";
+import { SERVICE_NAMES } from "../../components/catalog";
 import { assertChildNamesPrefixed, evaluateStack, strings } from "../harness";
 
 
@@ -34,7 +35,7 @@ for (const stack of STACKS) {
         });
 
         it("protects or retains every stateful resource", () => {
-            const stateful = ev.resources.filter((r) => STATEFUL_TYPES.has(r.type));
+            const stateful = ev.resources.filter((r) => isStatefulResource(r.type, r.inputs));
             assert.ok(stateful.length > 0, "a stack without stateful resources is not a dependency layer");
             for (const r of stateful) assert.ok(r.protect || r.retainOnDelete, `${r.type} ${r.name} is neither protected nor retained`);
         });
@@ -75,7 +76,7 @@ for (const stack of STACKS) {
         });
 
         it("does not chain one service's resources on another's", () => {
-            const services = ["authority", "scanner", "concelier", "excititor", "scheduler", "notify", "policy", "orchestrator", "gateway"];
+            const services: readonly string[] = SERVICE_NAMES;
             // The first name segment that is a service names the owner ("...-policy" may be a suffix).
             const owner = (name: string) => name.split("-").find((seg) => services.includes(seg));
             for (const r of ev.resources) {
