@@ -43,7 +43,8 @@ export class PostgresBackupContainers extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresBackupContainersArgs, opts?: pulumi.ComponentResourceOptions) {
         super(POSTGRES_BACKUP_CONTAINERS_TYPE, name, {}, opts);
         const env = stepEnvironment(args.plan, args.target);
-        const spool = new docker.Volume(`${name}-spool`, { name: `${args.namePrefix}-backup-spool` }, { parent: this });
+        // Dumps wait here until uploaded: a volume like any other, kept when the stack goes.
+        const spool = new docker.Volume(`${name}-spool`, { name: `${args.namePrefix}-backup-spool` }, { parent: this, protect: true, retainOnDelete: true });
         const step = (key: "dump" | "upload", image: string, vars: Record<string, pulumi.Input<string>>) => {
             const pulled = new docker.RemoteImage(`${name}-${key}-image`, { name: image, keepLocally: true }, { parent: this });
             return new docker.Container(

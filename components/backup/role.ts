@@ -6,6 +6,7 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { keep } from "../stateful";
 import { generatedPassword } from "../credentials";
 import type { BackupPlan } from "./plan";
 
@@ -15,8 +16,8 @@ export interface BackupRoleArgs {
     readonly plan: BackupPlan;
     /** The database resource's name, so the grant waits for it. @default plan.database */
     readonly database?: pulumi.Input<string>;
-    /** Resources the role must wait for (the read-only roles it joins, the database). */
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** The roles it joins as Outputs of their Role resources (ServiceSchemas.roleNames), so it waits for them. @default the plan's names */
+    readonly roleNames?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export class BackupRole extends pulumi.ComponentResource {
@@ -39,9 +40,10 @@ export class BackupRole extends pulumi.ComponentResource {
                 connectionLimit: r.connectionLimit,
                 // A dump runs as long as the database is big.
                 statementTimeout: 0,
-                roles: [...r.memberOf],
+                roles: r.memberOf.map((n) => args.roleNames?.[n] ?? n),
             },
-            { parent: this, dependsOn: args.dependsOn },
+            // A login role like the services': kept, so a refactor cannot drop it mid-backup.
+            { parent: this, ...keep("postgresql:index/role:Role") },
         );
         new postgresql.Grant(
             `${name}-connect`,

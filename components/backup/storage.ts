@@ -7,7 +7,7 @@
  */
 import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { generatedPassword } from "../credentials";
 import type { PolicyDocument } from "../objectstore/access-policy";
 import { StorageBucket } from "../objectstore/bucket";
 import type { ServiceCredentials } from "../objectstore/settings";
@@ -41,19 +41,20 @@ export class BackupStorage extends pulumi.ComponentResource {
         this.bucketName = bucket.bucketName;
         if (args.users) {
             const prefix = args.namePrefix ?? "stellaops";
-            this.writer = this.identity(`${name}-writer`, `${prefix}-backup-w`, args.plan.writerPolicy, bucket);
-            this.reader = this.identity(`${name}-reader`, `${prefix}-backup-r`, args.plan.readerPolicy, bucket);
+            this.writer = this.identity(`${name}-writer`, `${prefix}-backup-w`, args.plan.writerPolicy);
+            this.reader = this.identity(`${name}-reader`, `${prefix}-backup-r`, args.plan.readerPolicy);
         }
         this.registerOutputs({ bucketName: this.bucketName, writer: this.writer, reader: this.reader });
     }
 
-    private identity(child: string, user: string, policy: PolicyDocument, bucket: StorageBucket): ServiceCredentials {
+    private identity(child: string, user: string, policy: PolicyDocument): ServiceCredentials {
         // MinIO-compatible servers cap access keys (user names) at 20 characters.
         if (user.length > 20) throw new Error(`namePrefix: expected at most ${20 - "-backup-w".length} characters (user name ${user})`);
-        const secret = new random.RandomPassword(`${child}-secret`, { length: 40, special: false }, { parent: this });
-        const u = new minio.IamUser(`${child}-user`, { name: user, secret: secret.result }, { parent: this, dependsOn: [bucket] });
+        const secret = generatedPassword(`${child}-secret`, { parent: this }, 40);
+        // A user and its policy need no bucket: the policy names it, so no order between them.
+        const u = new minio.IamUser(`${child}-user`, { name: user, secret }, { parent: this });
         const p = new minio.IamPolicy(`${child}-policy`, { name: user, policy: JSON.stringify(policy) }, { parent: this });
         new minio.IamUserPolicyAttachment(`${child}-attach`, { userName: u.name, policyName: p.name }, { parent: this });
-        return { accessKeyId: u.name, secretAccessKey: pulumi.secret(secret.result) };
+        return { accessKeyId: u.name, secretAccessKey: secret };
     }
 }

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keep } from "../../policy/stateful";
+import { keep } from "../stateful";
 import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
 
 export const RDS_POSTGRES_TYPE = "stellaops:postgres:RdsPostgres";

@@ -60,6 +60,8 @@ export class ServiceSchemas extends pulumi.ComponentResource {
     public readonly migrator: MigratorAccess;
     /** What the admin cannot do because it is not a superuser (empty for a superuser). */
     public readonly limitations: readonly Limitation[];
+    /** Every planned role's name as an Output of its Role: other components that grant these roles depend on them through it. */
+    public readonly roleNames: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: ServiceSchemasArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SERVICE_SCHEMAS_TYPE, name, {}, opts);
@@ -98,7 +100,9 @@ export class ServiceSchemas extends pulumi.ComponentResource {
                     searchPaths: r.searchPath ? [...r.searchPath] : undefined,
                     inherit: r.inherit,
                 },
-                r.kind === "service" ? stateful : child,
+                // Login roles are kept: service roles own the services' tables, and dropping the
+                // migrator would break release migrations mid-operation.
+                r.login ? stateful : child,
             );
             roles.set(r.name, role);
         }
@@ -144,6 +148,7 @@ export class ServiceSchemas extends pulumi.ComponentResource {
         const m = connect(plan.migrator.role);
         this.migrator = { role: plan.migrator.role, password: passwords.get(plan.migrator.role)!, dsn: pulumi.secret(m.dsn), connectionStrings: migratorStrings };
         this.limitations = plan.limitations;
-        this.registerOutputs({ database: this.database, services: this.services, migrator: this.migrator, limitations: this.limitations });
+        this.roleNames = Object.fromEntries([...roles].map(([n, r]) => [n, r.name]));
+        this.registerOutputs({ database: this.database, services: this.services, migrator: this.migrator, limitations: this.limitations, roleNames: this.roleNames });
     }
 }

@@ -18,7 +18,7 @@ export interface BackupIdentities {
 }
 
 export function backupIdentities(plan: BackupPlan, pg: PostgresAccess, store: Pick<S3CompatibleStore, "s3" | "admin">, namePrefix: string): BackupIdentities {
-    const role = new BackupRole("backup-role", { plan, database: pg.schemas.database, dependsOn: [pg.schemas] }, { providers: [pg.provider] });
+    const role = new BackupRole("backup-role", { plan, database: pg.schemas.database, roleNames: pg.schemas.roleNames }, { providers: [pg.provider] });
     const storage = new BackupStorage("backup-storage", { plan, backend: "s3compatible", users: store.admin !== undefined, namePrefix }, { providers: store.admin ? [store.s3, store.admin] : [store.s3] });
     return {
         role,

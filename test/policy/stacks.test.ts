@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { evaluateRules, flattenConfig } from "../../policy/rules";
-import { isStatefulResource } from "../../policy/stateful";
+import { isStatefulResource } from "../../components/stateful";
 import type { PackConfig, Subject } from "../../policy/subject";
 import { ROOT } from "../../tools/offline/evaluate";
 import { STACKS } from "../../tools/snapshots";

@@ -6,7 +6,7 @@
  * invents a type. The policy pack and the plan diff read the same table.
  */
 import * as assert from "assert";
-import { STATEFUL, STATEFUL_TYPES, StatefulType, isStateful, isStatefulResource, keep } from "../../policy/stateful";
+import { STATEFUL, STATEFUL_TYPES, StatefulType, isStateful, isStatefulResource, keep } from "../../components/stateful";
 import { evaluateRules, statefulProtected } from "../../policy/rules";
 import { STACKS } from "../../tools/snapshots";
 import { evaluateStack, RecordedResource } from "../harness";
@@ -50,7 +50,7 @@ describe("stateful type table against the four stacks", function () {
 describe("stateful type table as used by components and the policy pack", () => {
     it("gives components protect and retainOnDelete for a listed type, and refuses any other", () => {
         assert.deepStrictEqual(keep("aws:rds/instance:Instance"), { protect: true, retainOnDelete: true });
-        assert.throws(() => keep("docker:index/network:Network" as StatefulType), /not in policy\/stateful\.ts/);
+        assert.throws(() => keep("docker:index/network:Network" as StatefulType), /not in components\/stateful\.ts/);
     });
 
     it("says what each type holds", () => {

@@ -27,7 +27,7 @@ function renderAws(): Rendered {
     const plans = require("../../stacks/plans") as typeof import("../../stacks/plans");
     const cfg = render.stackConfig("aws");
     const stackPlans = plans.planStack(cfg);
-    const { files } = render.renderStack(stackPlans, { out: "/nonexistent/render" }); // nothing is written
+    const { files } = render.renderStack(cfg, stackPlans, { out: "/nonexistent/render" }); // nothing is written
     return { sql: files["postgres/bootstrap.sql"], plan: stackPlans.postgres, rolePrefix: cfg.postgres.rolePrefix };
 }
 

@@ -17,10 +17,14 @@ describe("profiles (whole stacks under mocks)", function () {
         const ev = await evaluateStack("dev");
         assert.strictEqual(count(ev, "docker:index/network:Network"), 1);
         const containers = byType(ev.resources, "docker:index/container:Container");
-        assert.deepStrictEqual(containers.map((c) => c.inputs.name).sort(), ["stellaops-postgres", "stellaops-rustfs", "stellaops-valkey"]);
+        assert.deepStrictEqual(containers.map((c) => c.inputs.name).sort(), ["stellaops-backup-dump", "stellaops-backup-upload", "stellaops-postgres", "stellaops-rustfs", "stellaops-valkey"]);
         for (const c of containers) {
+            for (const p of (c.inputs.ports ?? []) as { ip: string }[]) assert.strictEqual(p.ip, "127.0.0.1", `${c.name} publishes on loopback only`);
+            if (/backup/.test(c.inputs.name as string)) {
+                assert.deepStrictEqual(c.inputs.ports ?? [], [], `${c.name}: a backup step publishes nothing`);
+                continue;
+            }
             assert.ok((c.inputs.healthcheck as { tests: string[] }).tests.length > 1, `${c.name} has a health check`);
-            for (const p of c.inputs.ports as { ip: string }[]) assert.strictEqual(p.ip, "127.0.0.1", `${c.name} publishes on loopback only`);
             assert.strictEqual(c.inputs.wait, true, `${c.name}: up waits for healthy`);
         }
         for (const img of byType(ev.resources, "docker:index/remoteImage:RemoteImage")) assert.match(img.inputs.name as string, /:[0-9][\w.-]*$|@sha256:/, "pinned image");
@@ -42,7 +46,7 @@ describe("profiles (whole stacks under mocks)", function () {
             assert.strictEqual((pod.securityContext as { runAsNonRoot: boolean }).runAsNonRoot, true, `${s.name} runs as non-root`);
         }
         // Every host-like token in every input must be in-cluster, the mirror, or a Kubernetes API/label name.
-        const allowed = [/^[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local(:\d+)?$/, new RegExp(`^${mirror.replace(/\./g, "\\.")}(/|$)`), /^([a-z0-9-]+\.)*(k8s|kubernetes)\.io\//, /^[\w-]+\.(conf|acl|json|crt|key|pem)$/, /^0\.0\.0\.0:\d+$/];
+        const allowed = [/^[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local(:\d+)?$/, new RegExp(`^${mirror.replace(/\./g, "\\.")}(/|$)`), /^([a-z0-9-]+\.)*(k8s|kubernetes)\.io\//, /^[\w.-]+\.(conf|acl|json|crt|key|pem|sh|sql|md|dump|fetch|partial|parts)$/, /^0\.0\.0\.0:\d+$/];
         const offenders: string[] = [];
         for (const r of ev.resources) {
             for (const s of strings(r.inputs)) {
@@ -67,9 +71,10 @@ describe("profiles (whole stacks under mocks)", function () {
                 assert.ok(s.secretPaths.some((p) => p.startsWith("stringData")), `${svc}: values sent as secrets`);
                 assert.ok(keys.includes("VALKEY_URL") && keys.includes("VALKEY_PASSWORD"), svc);
                 assert.strictEqual(keys.includes("POSTGRES_DSN"), SCHEMAS.some((x) => x.owner === svc), `${svc}: DSN iff it owns a schema`);
-                const natsService = ["scanner", "scheduler", "notify"].includes(svc);
+                // Only services with NATS streams move; Notify has none and stays on Valkey.
+                const natsService = ["scanner", "scheduler"].includes(svc);
                 assert.strictEqual(keys.includes("NATS_URL"), !!nats && natsService, `${svc}: NATS keys only when enabled`);
-                assert.strictEqual((s.rawInputs.stringData as Record<string, string>).QUEUE_TRANSPORT, nats ? "nats" : "valkey");
+                assert.strictEqual((s.rawInputs.stringData as Record<string, string>).QUEUE_TRANSPORT, nats && natsService ? "nats" : "valkey", svc);
             }
         }
     });
@@ -111,8 +116,9 @@ describe("profiles (whole stacks under mocks)", function () {
         const ev = await evaluateStack("dev", { overrides: { "stellaops:nats": NATS_ON } });
         assert.ok(byType(ev.resources, "docker:index/container:Container").some((c) => c.inputs.name === "stellaops-nats"));
         const services = ev.shownOutputs.services as Record<string, { nats?: { url: string }; queueTransport: string }>;
-        assert.deepStrictEqual(Object.keys(services).filter((s) => services[s].nats).sort(), ["notify", "scanner", "scheduler"]);
+        assert.deepStrictEqual(Object.keys(services).filter((s) => services[s].nats).sort(), ["scanner", "scheduler"]);
         assert.strictEqual(services.scanner.queueTransport, "nats");
+        assert.strictEqual(services.notify.queueTransport, "valkey", "Notify has no NATS streams: it stays on Valkey");
         assert.ok(ev.shownOutputs.nats, "operator output present only when enabled");
     });
 });

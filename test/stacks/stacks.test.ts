@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import { isStatefulResource } from "../../policy/stateful";
+import { isStatefulResource } from "../../components/stateful";
 import { Evaluation } from "../../tools/offline/evaluate";
 import { toPlanJson, toPlanText } from "../../tools/plan";
 import { STACKS, snapshotPath } from "../../tools/snapshots";

@@ -7,7 +7,7 @@
  * one is reported without values.
  */
 import type { PlanJson } from "../plan";
-import { isStatefulResource } from "../../policy/stateful";
+import { isStatefulResource } from "../../components/stateful";
 import { replacementEffect, replacementKeys } from "./replacement";
 import { engineChange } from "./upgrades";
 
