@@ -34,12 +34,20 @@ export interface RunResult {
     readonly stderr: string;
 }
 
+/** A provider binary installed into the project's plugin cache as `name` `version`. */
+export interface ProviderPlugin {
+    readonly name: string;
+    readonly version: string;
+    readonly file: string;
+}
+
 export class Project {
     readonly dir: string;
     readonly backend: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    constructor(readonly bin: string, work: string) {
+    /** `program` is the project's `main:` (default: tools/e2e/program.ts, the stellaops program). */
+    constructor(readonly bin: string, work: string, program = PROGRAM) {
         this.dir = path.join(work, "project");
         this.backend = path.join(work, "state");
         fs.mkdirSync(this.dir, { recursive: true });
@@ -59,7 +67,7 @@ export class Project {
                 "  options:",
                 "    typescript: true",
                 `    tsconfig: ${rel(path.join(REPO, "tsconfig.pulumi.json"))}`,
-                `main: ${rel(PROGRAM)}`,
+                `main: ${rel(program)}`,
                 "",
             ].join("\n"),
         );
@@ -118,14 +126,17 @@ export class Project {
         return r;
     }
 
-    async init(plain: Record<string, string | number>, secrets: Record<string, string>): Promise<void> {
-        for (const [name, version] of [["postgresql", "3.18.0"], ["random", "4.21.1"]]) {
-            await this.ok(["plugin", "install", "resource", name, version, "--file", path.join(this.bin, `pulumi-resource-${name}`)]);
-        }
+    /** Installs the providers (default: the engine's postgresql and random), creates the stack, sets config. */
+    async init(plain: Record<string, string | number>, secrets: Record<string, string>, plugins: readonly ProviderPlugin[] = this.enginePlugins()): Promise<void> {
+        for (const p of plugins) await this.ok(["plugin", "install", "resource", p.name, p.version, "--file", p.file]);
         await this.ok(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
         await this.ok(["config", "set-all", "--path", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
         // Secrets through stdin: never on a command line.
         for (const [k, v] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", k], v);
+    }
+
+    private enginePlugins(): ProviderPlugin[] {
+        return [["postgresql", "3.18.0"], ["random", "4.21.1"]].map(([name, version]) => ({ name, version, file: path.join(this.bin, `pulumi-resource-${name}`) }));
     }
 
     /** Every file of the local backend (state, backups, history), for the plaintext check. */
