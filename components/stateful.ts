@@ -23,7 +23,13 @@ export const STATEFUL = {
     "postgresql:index/role:Role": { holds: "a service login role, owner of that service's tables", when: (i) => i.login !== false && i.login !== undefined },
     "docker:index/volume:Volume": { holds: "a dev server's data directory" },
     "kubernetes:core/v1:Namespace": { holds: "everything in it, PVCs included" },
-    "kubernetes:apps/v1:StatefulSet": { holds: "the volume claim templates behind the servers' PVCs" },
+    // A StatefulSet without volume claim templates (Sentinels) keeps nothing.
+    "kubernetes:apps/v1:StatefulSet": {
+        holds: "the volume claim templates behind the servers' PVCs",
+        when: (i) => ((i.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates?.length ?? 0) > 0,
+    },
+    // CloudNativePG makes the Cluster the owner of its PVCs: deleting it deletes the data.
+    "kubernetes:postgresql.cnpg.io/v1:Cluster": { holds: "the CloudNativePG cluster, owner of its instances' volumes" },
     "aws:rds/instance:Instance": { holds: "the PostgreSQL server and its automated backups" },
     "aws:elasticache/replicationGroup:ReplicationGroup": { holds: "Valkey streams and queues" },
     "aws:s3/bucket:Bucket": { holds: "SBOMs, evidence bundles and replayable outputs" },

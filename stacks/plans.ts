@@ -5,6 +5,7 @@
  */
 import { BackupPlan, planBackup } from "../components/backup/plan";
 import { Catalog } from "../components/catalog";
+import { CnpgPlan, planCnpg } from "../components/postgres/cnpg-plan";
 import { extendCatalog } from "../components/catalog-extend";
 import { NatsPlan, planNats } from "../components/nats/plan";
 import { queueTransports } from "../components/nats/transport";
@@ -24,6 +25,8 @@ export interface StackPlans {
     readonly postgres: PostgresPlan;
     readonly valkey: ValkeyPlan;
     readonly objectStore: ObjectStorePlan;
+    /** Only with `kubernetes.topology: ha`: PostgreSQL on CloudNativePG. */
+    readonly cnpg?: CnpgPlan;
     /** Only with `kubernetes.topology: ha`: the distributed RustFS layout. */
     readonly rustfs?: ErasureLayout;
     /** Only when NATS is enabled. */
@@ -135,6 +138,30 @@ export function planStack(cfg: StackConfig): StackPlans {
             catalog,
         ),
     );
+    const k = "kubernetes" in cfg ? cfg.kubernetes : undefined;
+    const cnpg =
+        ha && postgres && "instances" in pg && "images" in cfg && k
+            ? collect(problems, () =>
+                  planCnpg(
+                      {
+                          major: Number(pg.version),
+                          image: cfg.images.postgres,
+                          pgbouncerImage: ("pgbouncer" in cfg.images ? cfg.images.pgbouncer : undefined) ?? "",
+                          storageSize: pg.storageSize,
+                          storageClass: k.storageClass,
+                          walStorageSize: pg.walStorageSize,
+                          instances: pg.instances,
+                          synchronous: pg.synchronous,
+                          pooler: pg.pooler,
+                          backupSchedule: pg.backupSchedule,
+                          backupRetention: pg.backupRetention,
+                          zoneSpread: k.zoneSpread,
+                          rolePrefix: pg.rolePrefix,
+                      },
+                      postgres,
+                  ),
+              )
+            : undefined;
     const rustfs = ha && "nodes" in os ? collect(problems, () => planErasure({ nodes: os.nodes ?? 4, volumesPerNode: os.volumesPerNode ?? 1, parity: os.parity })) : undefined;
     const n = cfg.nats;
     const natsOn = n.enabled && "queueTransport" in n && n.queueTransport === "nats";
@@ -162,5 +189,5 @@ export function planStack(cfg: StackConfig): StackPlans {
             : undefined;
     if (problems.length > 0) throw new ConfigError(problems);
     const transport = queueTransports(catalog, natsOn ? "nats" : "valkey");
-    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), nats, ...(backup && { backup }), transport };
+    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), ...(cnpg && { cnpg }), nats, ...(backup && { backup }), transport };
 }

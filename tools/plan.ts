@@ -20,6 +20,8 @@ export interface PlanJson {
         inputs: Record<string, unknown>;
     }[];
     readonly outputs: Record<string, unknown>;
+    /** Existing resources read (type, name, id), sorted. */
+    readonly reads?: readonly { type: string; name: string; id: string }[];
 }
 
 /** A dynamic provider's serialized code is long and not reviewable: show its digest instead. */
@@ -42,7 +44,8 @@ export function toPlanJson(ev: Evaluation): PlanJson {
             dependsOn: r.dependsOn,
             inputs: showInputs(r.inputs),
         }));
-    return { stack: ev.stack, resources, outputs: ev.shownOutputs };
+    const reads = [...ev.reads].map((r) => ({ type: r.type, name: r.name, id: r.id })).sort((a, b) => a.name.localeCompare(b.name));
+    return { stack: ev.stack, resources, outputs: ev.shownOutputs, ...(reads.length > 0 && { reads }) };
 }
 
 function flags(r: PlanJson["resources"][number]): string {
@@ -67,6 +70,10 @@ export function toPlanText(plan: PlanJson): string {
         }
     };
     walk(null, 0);
+    if (plan.reads?.length) {
+        lines.push("reads (must exist before anything is created):");
+        for (const r of plan.reads) lines.push(`  = ${r.type} ${r.name} (${r.id})`);
+    }
     lines.push("outputs:");
     for (const l of JSON.stringify(plan.outputs, null, 2).split("\n")) lines.push(`  ${l}`);
     return lines.join("\n") + "\n";

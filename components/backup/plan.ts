@@ -93,6 +93,21 @@ export function writerPolicy(bucket: string, prefix: string): PolicyDocument {
     return { Version: "2012-10-17", Statement: [{ Sid: "BackupPut", Effect: "Allow", Action: ["s3:PutObject"], Resource: [arn(`${bucket}/${prefix}*`)] }] };
 }
 
+/**
+ * Continuous archiving (CloudNativePG's Barman Cloud): it writes base backups and WAL under its
+ * prefix and deletes what falls out of its retention window (delete markers in a versioned,
+ * locked bucket: the locked versions stay until their retention ends).
+ */
+export function archiverPolicy(bucket: string, prefix: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ArchiveList", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [arn(bucket)], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+            { Sid: "ArchiveObjects", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], Resource: [arn(`${bucket}/${prefix}*`)] },
+        ],
+    };
+}
+
 export function readerPolicy(bucket: string, prefix: string): PolicyDocument {
     return {
         Version: "2012-10-17",

@@ -11,7 +11,7 @@ import { generatedPassword } from "../credentials";
 import type { PolicyDocument } from "../objectstore/access-policy";
 import { StorageBucket } from "../objectstore/bucket";
 import type { ServiceCredentials } from "../objectstore/settings";
-import type { BackupPlan } from "./plan";
+import { BackupPlan, archiverPolicy } from "./plan";
 
 export const BACKUP_STORAGE_TYPE = "stellaops:backup:BackupStorage";
 
@@ -26,6 +26,8 @@ export interface BackupStorageArgs {
     readonly users: boolean;
     /** Prefix of user and policy names. @default "stellaops" */
     readonly namePrefix?: string;
+    /** Key prefix of a continuous archiver (CloudNativePG) that also gets an identity: put, get, list, delete there. @default none */
+    readonly archiverPrefix?: string;
 }
 
 export class BackupStorage extends pulumi.ComponentResource {
@@ -34,6 +36,8 @@ export class BackupStorage extends pulumi.ComponentResource {
     public readonly writer?: ServiceCredentials;
     /** List-and-read identity for restores (present when `users`). */
     public readonly reader?: ServiceCredentials;
+    /** The continuous archiver's identity (present with `archiverPrefix` and `users`). */
+    public readonly archiver?: ServiceCredentials;
 
     constructor(name: string, args: BackupStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(BACKUP_STORAGE_TYPE, name, {}, opts);
@@ -43,8 +47,9 @@ export class BackupStorage extends pulumi.ComponentResource {
             const prefix = args.namePrefix ?? "stellaops";
             this.writer = this.identity(`${name}-writer`, `${prefix}-backup-w`, args.plan.writerPolicy);
             this.reader = this.identity(`${name}-reader`, `${prefix}-backup-r`, args.plan.readerPolicy);
+            if (args.archiverPrefix !== undefined) this.archiver = this.identity(`${name}-archiver`, `${prefix}-backup-a`, archiverPolicy(args.plan.bucket.name, args.archiverPrefix));
         }
-        this.registerOutputs({ bucketName: this.bucketName, writer: this.writer, reader: this.reader });
+        this.registerOutputs({ bucketName: this.bucketName, writer: this.writer, reader: this.reader, archiver: this.archiver });
     }
 
     private identity(child: string, user: string, policy: PolicyDocument): ServiceCredentials {

@@ -8,6 +8,7 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { keep } from "../stateful";
 import type { CnpgPlan } from "./cnpg-plan";
 import { lookupFunction } from "./cnpg-specs";
 import type { PostgresPlan } from "./plan";
@@ -40,7 +41,8 @@ export class CnpgPoolerAuth extends pulumi.ComponentResource {
         const role = new postgresql.Role(
             `${name}-role`,
             { name: plan.pooler.authRole, login: true, password: pulumi.secret(args.password), connectionLimit: plan.pooler.authConnectionLimit, inherit: false },
-            { parent: this },
+            // A login like the others: dropping it would lock every service out of the pooler.
+            { parent: this, ...keep("postgresql:index/role:Role") },
         );
         new postgresql.Grant(`${name}-connect`, { database, role: role.name, objectType: "database", privileges: ["CONNECT"] }, replaceSafely);
         new postgresql.Grant(`${name}-schema-public`, { database, role: role.name, objectType: "schema", schema: "public", privileges: ["USAGE"] }, replaceSafely);

@@ -5,8 +5,9 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { ServiceName } from "../catalog";
+import { generatedPassword } from "../credentials";
+import { generationOf, RotationPlan } from "../rotation";
 import { npgsqlConnectionString, NpgsqlParts, postgresUrl } from "./connection-string";
 import { Limitation, PlannedGrant, PostgresPlan, PostgresPlanOptions, planPostgres } from "./plan";
 
@@ -20,10 +21,21 @@ export interface ServiceSchemasEndpoint {
     readonly port: pulumi.Input<number>;
     /** libpq sslmode (disable, require, verify-ca, verify-full); mapped to Npgsql's `SSL Mode`. */
     readonly sslMode: string;
+    /**
+     * Where the migrator connects, when services go through a pooler that drops the `options`
+     * startup parameter (PgBouncer): the server's read-write address. @default host and port
+     */
+    readonly migratorEndpoint?: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number> };
+}
+
+/** Which generation each login's password is at (components/rotation.ts). */
+export interface ServiceSchemasRotation {
+    /** Raising a service's generation replaces its RandomPassword; its Role is updated in place (ALTER ROLE ... PASSWORD). @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 /** The plan computed once by the caller (stacks/plans.ts), or the options to plan from. */
-export type ServiceSchemasArgs = ServiceSchemasEndpoint & ({ readonly plan: PostgresPlan } | (PostgresPlanOptions & { readonly plan?: undefined }));
+export type ServiceSchemasArgs = ServiceSchemasEndpoint & ServiceSchemasRotation & ({ readonly plan: PostgresPlan } | (PostgresPlanOptions & { readonly plan?: undefined }));
 
 export interface ServiceDatabaseAccess {
     readonly role: string;
@@ -81,14 +93,20 @@ export class ServiceSchemas extends pulumi.ComponentResource {
 
         const passwords = new Map<string, pulumi.Output<string>>();
         const roles = new Map<string, postgresql.Role>();
+        const roleName = (n: string): pulumi.Input<string> => roles.get(n)?.name ?? n;
         for (const r of plan.roles) {
             let password: pulumi.Output<string> | undefined;
             if (r.login) {
-                // Service passwords keep their original child names so existing stacks do not rotate them.
-                const pw = new random.RandomPassword(`${name}-password-${r.service ?? r.kind}`, { length: 32, special: false }, child);
-                password = pulumi.secret(pw.result);
+                // Original child names, so existing stacks keep their passwords. A raised generation
+                // replaces only the RandomPassword (keepers); the Role takes the new one in place.
+                password = generatedPassword(`${name}-password-${r.service ?? r.kind}`, child, 32, generationOf(args.rotation, r.service));
                 passwords.set(r.name, password);
             }
+            // The upstream provider revokes every membership a Role does not list whenever it updates
+            // the Role (revokeRoles, then grantRoles, in one transaction): the migrator lists the
+            // roles it joins, or a password rotation would leave it a member of nothing. The
+            // GrantRole resources stay: they are the memberships bootstrap.sql is compared with.
+            const memberOf = plan.memberships.filter((m) => m.member === r.name).map((m) => roleName(m.role));
             const role = new postgresql.Role(
                 `${name}-role-${r.key}`,
                 {
@@ -99,6 +117,7 @@ export class ServiceSchemas extends pulumi.ComponentResource {
                     statementTimeout: r.statementTimeoutMs,
                     searchPaths: r.searchPath ? [...r.searchPath] : undefined,
                     inherit: r.inherit,
+                    ...(memberOf.length > 0 && { roles: memberOf }),
                 },
                 // Login roles are kept: service roles own the services' tables, and dropping the
                 // migrator would break release migrations mid-operation.
@@ -106,7 +125,6 @@ export class ServiceSchemas extends pulumi.ComponentResource {
             );
             roles.set(r.name, role);
         }
-        const roleName = (n: string): pulumi.Input<string> => roles.get(n)?.name ?? n;
 
         const schemas = new Map<string, pulumi.Output<string>>([[plan.extensionsSchema, extSchema.name]]);
         for (const s of plan.schemas) {
@@ -132,8 +150,8 @@ export class ServiceSchemas extends pulumi.ComponentResource {
             );
         }
 
-        const connect = (login: string, extra: Partial<NpgsqlParts> = {}, searchPath: readonly string[] = []) =>
-            pulumi.all([args.host, args.port, passwords.get(login)!]).apply(([host, port, password]) => {
+        const connect = (login: string, extra: Partial<NpgsqlParts> = {}, searchPath: readonly string[] = [], at: { host: pulumi.Input<string>; port: pulumi.Input<number> } = args) =>
+            pulumi.all([at.host, at.port, passwords.get(login)!]).apply(([host, port, password]) => {
                 const parts = { host, port, database: plan.database, username: login, password, sslMode: args.sslMode, searchPath, ...extra };
                 return { dsn: postgresUrl(parts), npgsql: npgsqlConnectionString(parts) };
             });
@@ -143,9 +161,9 @@ export class ServiceSchemas extends pulumi.ComponentResource {
             const c = connect(s.role, {}, s.searchPath);
             const password = passwords.get(s.role)!;
             this.services[s.service] = { role: s.role, schema: s.schema, password, dsn: pulumi.secret(c.dsn), connectionString: pulumi.secret(c.npgsql) };
-            migratorStrings[s.service] = pulumi.secret(connect(plan.migrator.role, { options: `-c role=${s.role}` }, s.searchPath).npgsql);
+            migratorStrings[s.service] = pulumi.secret(connect(plan.migrator.role, { options: `-c role=${s.role}` }, s.searchPath, args.migratorEndpoint).npgsql);
         }
-        const m = connect(plan.migrator.role);
+        const m = connect(plan.migrator.role, {}, [], args.migratorEndpoint);
         this.migrator = { role: plan.migrator.role, password: passwords.get(plan.migrator.role)!, dsn: pulumi.secret(m.dsn), connectionStrings: migratorStrings };
         this.limitations = plan.limitations;
         this.roleNames = Object.fromEntries([...roles].map(([n, r]) => [n, r.name]));

@@ -70,6 +70,7 @@ export function formatIssue(issue: z.core.$ZodIssue, profile: ProfileName | unde
     }
     // A record key that breaks its rule: the key's own message.
     const text = issue.code === "invalid_key" && issue.issues[0] ? issue.issues[0].message : issue.message;
+    if (text.startsWith("not used")) return `${keyPath(issue.path)}: ${text}`;
     const message = text.startsWith("expected") ? text : `expected ${text.replace(/^Invalid input: expected /, "")}`;
     return `${keyPath(issue.path)}: ${message}, got ${describe(issue.input)}`;
 }

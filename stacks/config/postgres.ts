@@ -23,7 +23,19 @@ export const postgresFields = {
     extensionsSchema: identifier.default("extensions").describe("schema holding the extensions; on every role's search_path after its own schema"),
     connectionLimit: int(1, 10000).default(20).describe("connection limit of each service login role"),
     statementTimeoutMs: int(1).default(30000).describe("statement_timeout of each service login role, in milliseconds"),
-    version: oneOf(["16", "17", "18"] as const).default("17").describe("major version of the RDS engine (dev and airgap: the image decides)"),
+    version: oneOf(["16", "17", "18"] as const).optional().describe("major version: of the RDS engine (aws, default 17); airgap `ha`: of `images.postgres`, required (single and dev: the image decides)"),
+    instances: int(1).optional().describe("airgap `ha`: CloudNativePG instances, one primary and hot standbys (default 3, 3 to 9)"),
+    synchronous: z
+        .strictObject({ method: oneOf(["any", "first"] as const).optional(), number: int(0).optional(), dataDurability: oneOf(["required", "preferred"] as const).optional() })
+        .optional()
+        .describe("airgap `ha`: synchronous replication (`method` any, `number` 1, `dataDurability` required by default)"),
+    walStorageSize: quantity.optional().describe("airgap `ha`: a separate WAL volume per instance"),
+    pooler: z
+        .strictObject({ instances: int(1).optional(), mode: oneOf(["session", "transaction"] as const).optional(), maxClientConnections: int(1).optional() })
+        .optional()
+        .describe("airgap `ha`: the PgBouncer Pooler (`instances` 2, `mode` session, `maxClientConnections` 1000 by default; transaction mode is refused, see README)"),
+    backupSchedule: z.string({ error: "expected a schedule" }).optional().describe('airgap `ha`: CloudNativePG base backups, six cron fields with seconds first (default "0 0 2 * * *")'),
+    backupRetention: z.string({ error: "expected a retention" }).optional().describe("airgap `ha`: recovery window of the base backups and WAL, e.g. 30d (default)"),
     storageSize: quantity.default("20Gi").describe("volume size: the airgap PVC, the RDS allocated storage"),
     host: host.optional().describe("the existing server's host"),
     port: port.default(5432).describe("the existing server's port"),

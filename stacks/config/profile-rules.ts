@@ -57,18 +57,22 @@ export function checkProfile(cfg: StackConfig, ctx: Ctx): void {
 /** Keys read only with `kubernetes.topology: ha` are refused with `single`: they would be ignored. */
 function checkTopology(cfg: StackConfig, p: ProfileDescriptor, ctx: Ctx): void {
     const topology = "kubernetes" in cfg ? cfg.kubernetes.topology : undefined;
-    if (topology === "ha") return;
+    if (topology === "ha") {
+        // CloudNativePG archives continuously into the backup bucket: ha has no backup-less mode.
+        if ("backup" in cfg && !cfg.backup.enabled) issue(ctx, ["backup", "enabled"], "expected true with kubernetes.topology: ha (PostgreSQL archives its WAL and base backups into the backup bucket)", false);
+        return;
+    }
     for (const [section, keys] of Object.entries(p.haKeys ?? {})) {
         const values = (cfg as unknown as Record<string, Record<string, unknown>>)[section] ?? {};
         // They have no default in the dictionary, so present means set.
-        for (const key of keys ?? []) if (values[key] !== undefined) issue(ctx, [section, key], "not used with kubernetes.topology: single (set topology: ha)", values[key]);
+        for (const key of keys ?? []) if (values[key] !== undefined) issue(ctx, [section, key], "not used with kubernetes.topology: single (read with topology: ha)", values[key]);
     }
 }
 
 interface MirrorInputs {
     readonly profile: string;
     readonly kubernetes: { readonly mirrorRegistry?: string };
-    readonly images: Readonly<Record<string, string>>;
+    readonly images: Readonly<Record<string, string | undefined>>;
     readonly nats: { readonly enabled: boolean };
     readonly backup?: { readonly enabled: boolean };
 }
@@ -80,6 +84,7 @@ function checkMirror(cfg: MirrorInputs, ctx: Ctx): void {
     for (const [name, ref] of Object.entries(cfg.images)) {
         // Images of parts that are off are never pulled.
         if ((name === "nats" && !cfg.nats.enabled) || (name === "backup" && cfg.backup?.enabled === false)) continue;
+        if (ref === undefined) continue; // optional images (pgbouncer) are required where they are read
         const m = DIGEST_REF.exec(ref);
         if (m && m[1] === mirror) continue;
         issue(ctx, ["images", name], `expected ${mirror}/<repository>@sha256:<64 hex> (profile ${cfg.profile} pulls only from the mirror, by digest)`, ref);

@@ -22,6 +22,8 @@ export interface PostgresServer {
     readonly ready: pulumi.Resource[];
     /** dev: where the Docker host reaches it. */
     readonly published?: Published;
+    /** Where the migrator connects when services go through a pooler (the read-write server). @default host and port */
+    readonly migratorEndpoint?: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number> };
 }
 
 /** The admin address: `postgres.adminHost`/`adminPort` (a tunnel) when set, else the server's own. */
@@ -52,7 +54,7 @@ export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Post
     );
     const access = new ServiceSchemas(
         "postgres-access",
-        { plan, host: server.host, port: server.port, sslMode: server.sslMode },
+        { plan, host: server.host, port: server.port, sslMode: server.sslMode, ...(server.migratorEndpoint && { migratorEndpoint: server.migratorEndpoint }) },
         { providers: [provider] },
     );
     const postgres: PerService<PostgresConnection> = {};

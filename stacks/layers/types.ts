@@ -100,10 +100,12 @@ export interface Deployed {
         readonly bucket: pulumi.Output<string>;
         readonly prefix: string;
         readonly schedule: string;
-        readonly role: pulumi.Output<string>;
-        readonly password: pulumi.Output<string>;
+        /** The pg_dump login (absent with CloudNativePG, whose Barman Cloud archiving backs up instead). */
+        readonly role?: pulumi.Output<string>;
+        readonly password?: pulumi.Output<string>;
         readonly writer?: S3Credentials;
         readonly reader?: S3Credentials;
+        readonly archiver?: S3Credentials;
     };
     /** Hands the assembled connections to the platform (Kubernetes: one Secret per service). */
     readonly publish?: (services: ServiceConnections) => void;

@@ -35,7 +35,7 @@ export async function deploy({ config: cfg }: Input, plans: StackPlans): Promise
         {
             identifier,
             deployedMajorVersion,
-            version: pg.version,
+            version: pg.version ?? "17",
             instanceClass: pg.instanceClass,
             storageGb: Math.ceil(mebibytes(pg.storageSize) / 1024),
             multiAz: pg.multiAz,

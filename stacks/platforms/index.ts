@@ -15,7 +15,7 @@ export interface PlatformModule {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const MODULES: Record<PlatformKind, () => PlatformModule> = {
     docker: () => require("./docker") as PlatformModule,
-    kubernetes: () => require("./kubernetes") as PlatformModule,
+    kubernetes: () => require("./kubernetes/index") as PlatformModule,
     aws: () => require("./aws") as PlatformModule,
     none: () => require("./none") as PlatformModule,
 };

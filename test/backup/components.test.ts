@@ -61,7 +61,8 @@ describe("backup components", () => {
         assert.ok(dumpR.secretPaths.some((p) => p.startsWith("envs")) && uploadR.secretPaths.some((p) => p.startsWith("envs")), "env carrying passwords and keys is secret");
         assert.ok(!strings(dumpR.inputs).some((v) => v.includes("secret-value")) && !strings(uploadR.inputs).some((v) => v.includes("secret-value")));
         assert.ok(strings(dump.envs).includes("BACKUP_INTERVAL_SECONDS=86400"));
-        assert.ok(!findResource(all, "docker:index/volume:Volume", "backup-spool").protect, "the spool is scratch space");
+        const spool = findResource(all, "docker:index/volume:Volume", "backup-spool");
+        assert.ok(spool.protect && spool.retainOnDelete, "dumps not yet uploaded live on the spool: kept like every volume");
     });
 
     it("BackupRole: the planned login with BYPASSRLS and pg_read_all_data, CONNECT only, a secret generated password", async () => {

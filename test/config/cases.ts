@@ -128,7 +128,9 @@ export const CASES: BadCase[] = [
     { name: "airgap mirror that is a public registry", config: airgap("kubernetes", { mirrorRegistry: "quay.io" }), expect: [["stellaops:kubernetes.mirrorRegistry", /expected a private mirror registry/]] },
     { name: "airgap mirror on Google's Docker Hub mirror", config: airgap("kubernetes", { mirrorRegistry: "mirror.gcr.io" }), expect: [["stellaops:kubernetes.mirrorRegistry", /expected a private mirror registry/]] },
     { name: "airgap mirror on Artifact Registry", config: airgap("kubernetes", { mirrorRegistry: "europe-docker.pkg.dev" }), expect: [["stellaops:kubernetes.mirrorRegistry", /expected a private mirror registry/]] },
-    { name: "PostgreSQL version on airgap (the image decides)", config: airgap("postgres", { version: "18" }), expect: [["stellaops:postgres.version", notUsed("airgap")]] },
+    { name: "PostgreSQL version on airgap single (the image decides)", config: airgap("postgres", { version: "18" }), expect: [["stellaops:postgres.version", /not used with kubernetes.topology: single/]] },
+    { name: "distributed RustFS sizes without topology ha", config: airgap("objectStore", { nodes: 4 }), expect: [["stellaops:objectStore.nodes", /not used with kubernetes.topology: single/]] },
+    { name: "topology ha without backups (CloudNativePG archives into them)", config: { ...airgap("kubernetes", { mirrorRegistry: "mirror.local:5000", topology: "ha" }), "stellaops:backup": { enabled: false } }, expect: [["stellaops:backup.enabled", /expected true with kubernetes.topology: ha/]] },
     { name: "sslMode on airgap", config: airgap("postgres", { sslMode: "verify-full" }), expect: [["stellaops:postgres.sslMode", notUsed("airgap")]] },
     { name: "kubernetes settings on aws", config: aws("kubernetes", { namespace: "x" }), expect: [["stellaops:kubernetes", /not used by the aws profile \(read by airgap\)/]] },
     // AWS.

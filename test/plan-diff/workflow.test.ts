@@ -5,12 +5,12 @@
  * stacks whose credentials exist.
  */
 import * as assert from "assert";
+import { EXAMPLE_STACKS } from "../../stacks/profiles";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../../tools/offline/stack-file";
 import { MARKER } from "../../tools/plan-diff/markdown";
-import { STACKS } from "../../tools/snapshots";
 
 interface Step {
     name?: string;
@@ -78,11 +78,15 @@ describe("workflow preview.yml", () => {
             assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `.ci/run no longer runs ${order}`);
         });
 
-        it("diffs every stack against the PR base in one comment", () => {
+        it("diffs every stack of the profile descriptor against the PR base in one comment", () => {
             const diff = steps(job).find((s) => s.run?.includes("plan:diff"))!;
             assert.strictEqual(diff.env?.BASE_REF, "origin/${{ github.base_ref }}");
             assert.match(diff.run!, /--base "\$BASE_REF"/);
-            for (const stack of STACKS) assert.match(diff.run!, new RegExp(`--stack ${stack}\\b`), stack);
+            // The list comes from `npm run stacks` (the descriptor), never written out here.
+            assert.match(diff.run!, /for s in \$\(npm run --silent stacks\); do args\+=\(--stack "\$s"\); done/);
+            assert.match(diff.run!, /"\$\{args\[@\]\}"/);
+            assert.strictEqual(wf.jobs[job].outputs?.stacks, "${{ steps.stacks.outputs.stacks }}");
+            assert.match(steps(job).find((s) => s.id === "stacks")!.run!, /npm run --silent stacks -- --json/);
         });
 
         it("creates or updates the one comment carrying the plan diff marker", () => {
@@ -106,17 +110,20 @@ describe("workflow preview.yml", () => {
             assert.strictEqual(pulumi.with?.policyPacks, "policy");
             assert.strictEqual(pulumi.with?.policyPackConfigs, "policy/config/${{ matrix.stack }}.json");
             assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
-            for (const stack of STACKS) assert.ok(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`)), `policy/config/${stack}.json`);
+            for (const { stack } of EXAMPLE_STACKS) assert.ok(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`)), `policy/config/${stack}.json`);
         });
 
         it("runs only for stacks whose secrets are configured, decided by a job that reads them", () => {
             assert.strictEqual(wf.jobs[job].needs, "credentials");
             assert.strictEqual(wf.jobs[job].if, "needs.credentials.outputs.stacks != '[]'");
-            assert.strictEqual(wf.jobs[job].strategy?.matrix?.stack, "${{ fromJSON(needs.credentials.outputs.stacks) }}");
+            assert.strictEqual(wf.jobs[job].strategy?.matrix?.include, "${{ fromJSON(needs.credentials.outputs.stacks) }}");
             const check = steps("credentials").find((s) => s.id === "check")!;
             assert.strictEqual(check.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+            assert.strictEqual(check.env?.STACKS, "${{ needs.test-and-diff.outputs.stacks }}");
             assert.match(check.run!, /if \[ -n "\$PULUMI_ACCESS_TOKEN" \]/);
-            for (const stack of STACKS) assert.match(check.run!, new RegExp(`\\b${stack}\\b`), stack);
+            // Each row's previewCredentials decides, not a list of stack names.
+            assert.match(check.run!, /select\(\.previewCredentials - \$ARGS\.positional == \[\]\)/);
+            assert.doesNotMatch(check.run!, /stacks\+=\(/, "no stack list written out");
             assert.strictEqual(wf.jobs.credentials.outputs?.stacks, "${{ steps.check.outputs.stacks }}");
         });
     });

@@ -15,12 +15,12 @@ const OUT = path.join("/", "tmp", "render-test");
 
 describe("npm run render", () => {
     for (const { stack, profile } of EXAMPLE_STACKS) {
-        it(`${stack}: bootstrap.sql, the Valkey files, buckets.json, no NATS file, no secret`, () => {
+        it(`${stack}: bootstrap.sql, the Valkey files, buckets.json, NATS only when on, no secret`, () => {
             const cfg = stackConfig(stack);
             const { files } = renderStack(cfg, planStack(cfg), { out: OUT });
             const names = Object.keys(files).sort();
             for (const f of ["objectstore/buckets.json", "postgres/bootstrap.sql", "valkey/users.acl", "valkey/valkey.conf"]) assert.ok(names.includes(f), `${stack}: ${f}`);
-            assert.ok(!names.some((n) => n.startsWith("nats/")), "no NATS file while NATS is off");
+            assert.strictEqual(names.some((n) => n.startsWith("nats/")), cfg.nats.enabled, "a NATS file exactly when NATS is on");
             assert.strictEqual(names.some((n) => n.startsWith("backup/")), PROFILES[profile].servers === "existing", "backup job files only for servers the operator runs");
             const all = Object.values(files).join("\n");
             assert.ok(!/placeholder|mock-secret|PASSWORD '/.test(all), "no secret or placeholder in rendered files");

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, Resolved, SECRET_MARK, installMocks, recordedResources, resetResources, settle, unwrap } from "./recorder";
+import { RecordedRead, RecordedResource, Resolved, SECRET_MARK, installMocks, recordedReads, recordedResources, resetResources, settle, unwrap } from "./recorder";
 
 import { ROOT, readStackFile } from "./stack-file";
 
@@ -16,6 +16,8 @@ export const PROJECT = "stellaops-deps";
 export interface Evaluation {
     readonly stack: string;
     readonly resources: readonly RecordedResource[];
+    /** Existing resources the program looks up (`.get`), e.g. CRDs it checks for. */
+    readonly reads: readonly RecordedRead[];
     readonly outputs: Record<string, unknown>;
     /** Outputs resolved, secrets replaced by "[secret]". */
     readonly shownOutputs: Record<string, unknown>;
@@ -52,7 +54,7 @@ export async function evaluateStack(stack: string, opts: EvaluateOptions = {}): 
         const outputs = await program();
         const shownOutputs = (await showDeep(outputs)) as Record<string, unknown>;
         await settle();
-        return { stack, resources: [...recordedResources()], outputs, shownOutputs };
+        return { stack, resources: [...recordedResources()], reads: [...recordedReads()], outputs, shownOutputs };
     } catch (err) {
         await settle();
         throw err;

@@ -36,6 +36,17 @@ export interface RecordedResource {
 }
 
 const recorded: RecordedResource[] = [];
+
+/** A lookup of an existing resource (`Resource.get`): what the program reads before it creates anything. */
+export interface RecordedRead {
+    readonly type: string;
+    readonly name: string;
+    /** The id looked up. */
+    readonly id: string;
+    readonly parent: string | null;
+}
+
+const reads: RecordedRead[] = [];
 let pending = 0;
 
 export const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
@@ -100,6 +111,17 @@ export async function installMocks(project: string, stack: string): Promise<void
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
+    const read = monitor.readResource.bind(monitor);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.readResource = (req: any, callback: (err: unknown, res: unknown) => void) => {
+        const parentUrn: string = req.getParent();
+        reads.push({ type: req.getType(), name: req.getName(), id: req.getId(), parent: parentUrn ? nameOf(parentUrn) : null });
+        pending++;
+        return read(req, (err: unknown, res: unknown) => {
+            pending--;
+            callback(err, res);
+        });
+    };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     monitor.registerResource = (req: any, callback: (err: unknown, res: unknown) => void) => {
         record(req);
@@ -113,6 +135,12 @@ export async function installMocks(project: string, stack: string): Promise<void
 
 export function resetResources(): void {
     recorded.length = 0;
+    reads.length = 0;
+}
+
+/** Every read so far, in order. */
+export function recordedReads(): readonly RecordedRead[] {
+    return reads;
 }
 
 /** Every registration so far, in registration order. */

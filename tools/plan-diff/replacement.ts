@@ -47,6 +47,9 @@ export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
         effect: "revoked and granted again: a moment without the privilege",
     },
     "postgresql:index/defaultPrivileges:DefaultPrivileges": { replace: ["role", "database", "owner", "schema", "objectType", "withGrantOption"] },
+    "postgresql:index/function:Function": { replace: ["name", "schema", "database", "args", "returns"], effect: "DROP FUNCTION and CREATE again" },
+    // Every change of a membership is a new grant (the provider has no update).
+    "postgresql:index/grantRole:GrantRole": { inPlace: [], effect: "membership revoked and granted again: a moment without it" },
     "postgresql:index/extension:Extension": { replace: ["name", "database"], effect: "DROP EXTENSION and CREATE again: objects using it may go with it" },
     // Docker (dev).
     "docker:index/container:Container": { inPlace: CONTAINER_IN_PLACE, effect: "the container is recreated: the server restarts (its volumes stay)" },
@@ -58,6 +61,16 @@ export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
         replace: [...K8S_NAME, "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy", "spec.revisionHistoryLimit"],
     },
     "kubernetes:core/v1:Namespace": { replace: K8S_NAME },
+    // A CronJob's schedule and job template update in place; runs already started are not touched.
+    "kubernetes:batch/v1:CronJob": { replace: K8S_NAME },
+    "kubernetes:policy/v1:PodDisruptionBudget": { replace: K8S_NAME },
+    // CloudNativePG custom resources: the operator reconciles changes in place (rolling, switchover first);
+    // a new name is a new cluster. Storage size may grow in place, never shrink (the operator refuses).
+    "kubernetes:postgresql.cnpg.io/v1:Cluster": { replace: K8S_NAME, effect: "a new cluster: a new, empty database" },
+    "kubernetes:postgresql.cnpg.io/v1:Pooler": { replace: [...K8S_NAME, "spec.cluster"] },
+    "kubernetes:postgresql.cnpg.io/v1:ImageCatalog": { replace: K8S_NAME },
+    "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup": { replace: K8S_NAME },
+    "kubernetes:barmancloud.cnpg.io/v1:ObjectStore": { replace: K8S_NAME },
     "kubernetes:core/v1:ConfigMap": { replace: [...K8S_NAME, "data", "binaryData"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
     "kubernetes:core/v1:Secret": { replace: [...K8S_NAME, "data", "stringData", "type"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
     "kubernetes:core/v1:Service": { replace: [...K8S_NAME, "spec.clusterIP"] },
