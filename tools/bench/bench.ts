@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import { evaluateStack } from "../offline/evaluate";
 import { ROOT } from "../offline/stack-file";
-import { STACKS } from "../snapshots";
+import { STACKS } from "../stacks";
 import { criticalPath } from "./graph";
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -22,6 +22,8 @@ const TS_NODE = `${ROOT}/node_modules/.bin/ts-node`;
 const MINIMUM_CHAIN: Record<string, string[]> = {
     dev: ["docker provider", "network", "container", "postgresql provider", "database", "schema", "grant"],
     airgap: ["kubernetes provider", "namespace", "superuser Secret", "StatefulSet", "postgresql provider", "database", "schema", "grant"],
+    // CloudNativePG archives into the backup bucket from its first instance on: the bucket's user comes first.
+    "airgap-ha": ["kubernetes provider", "namespace", "RustFS StatefulSet", "S3 admin provider", "archiver user", "backup Secret", "Cluster", "postgresql provider", "database", "schema", "grant"],
     aws: ["aws provider", "parameter group", "RDS instance", "postgresql provider", "database", "schema", "grant"],
     external: ["postgresql provider", "database", "schema", "grant"],
 };
@@ -81,23 +83,24 @@ async function main(): Promise<void> {
         const m = measure(stack);
         const tr = m.ms / base.ms;
         const rr = m.rssMb / base.rssMb;
-        out.push(`| ${stack} | ${m.resources} | ${m.ms.toFixed(0)} | ${tr.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${rr.toFixed(2)} | ${tr <= 1.5 && rr <= 1.5 ? "ok (<= 1.5x)" : "OVER 1.5x"} |`);
+        out.push(`| ${stack} | ${m.resources} | ${m.ms.toFixed(0)} | ${tr.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${rr.toFixed(2)} | ${tr <= 1.3 && rr <= 1.3 ? "ok (<= 1.3x)" : "OVER 1.3x"} |`);
     }
     out.push("", "## Typecheck and unit suite", "", "| step | wall (s) | result | target |", "| --- | --- | --- | --- |");
     const tsc = timeCommand(`${ROOT}/node_modules/.bin/tsc`, ["--noEmit", "-p", "."]);
     out.push(`| tsc --noEmit | ${tsc.s.toFixed(1)} | ${tsc.ok ? "pass" : "FAIL"} | |`);
     if (process.env.BENCH_SKIP_SUITE !== "1") {
-        const unit = timeCommand(`${ROOT}/node_modules/.bin/mocha`, ["--ignore", "test/**/*.real.test.ts"]);
+        const unit = timeCommand(`${ROOT}/node_modules/.bin/mocha`, ["--ignore", "test/**/*.real.test.ts", "test/**/*.test.ts"]);
         out.push(`| unit suite: pure + mocks (npm run test:unit) | ${unit.s.toFixed(1)} | ${unit.ok ? "pass" : "FAIL"} | < 20 s |`);
-        const suite = timeCommand(`${ROOT}/node_modules/.bin/mocha`, []);
+        const suite = timeCommand(`${ROOT}/node_modules/.bin/mocha`, ["test/**/*.test.ts"]);
         out.push(`| npm test: all tiers, real servers included | ${suite.s.toFixed(1)} | ${suite.ok ? "pass" : "FAIL"} | |`);
     }
     out.push("", "## Deploy critical path (custom resources created one after another)", "", "| stack | resources | critical path | minimum | longest chain |", "| --- | --- | --- | --- | --- |");
     for (const stack of STACKS) {
         const ev = await evaluateStack(stack);
         const chain = criticalPath(ev.resources).chain;
-        const min = MINIMUM_CHAIN[stack];
-        out.push(`| ${stack} | ${ev.resources.length} | ${chain.length} | ${min.length} (${min.join(" > ")}) | ${chain.join(" > ")}${chain.length > min.length ? " **(longer than minimum)**" : ""} |`);
+        const min = MINIMUM_CHAIN[stack] ?? [];
+        const longer = min.length > 0 && chain.length > min.length ? " **(longer than minimum)**" : "";
+        out.push(`| ${stack} | ${ev.resources.length} | ${chain.length} | ${min.length > 0 ? `${min.length} (${min.join(" > ")})` : "not worked out"} | ${chain.join(" > ")}${longer} |`);
     }
     out.push(...engineRows());
     process.stdout.write(out.join("\n") + "\n");
