@@ -1,6 +1,6 @@
 /**
  * The one catalog of StellaOps services and what each needs from the dependency layer, with the
- * names the real StellaOps clients use (DESIGN.md §2a). Plain data: every plan (PostgreSQL roles,
+ * names the real StellaOps clients use (StellaOps' public documentation). Plain data: every plan (PostgreSQL roles,
  * Valkey ACLs, buckets, NATS accounts) is derived from it. A deployment adds services in stack
  * config (`stellaops:services`); `extendCatalog` (./catalog-extend.ts) merges them in.
  */
@@ -11,7 +11,7 @@ export type ServiceName = string;
 /** The services every deployment has. */
 export const SERVICE_NAMES = ["authority", "scanner", "concelier", "excititor", "scheduler", "notify", "policy", "orchestrator", "gateway"] as const;
 
-/** Valkey usage patterns (DESIGN.md §1): they decide command categories and published prefixes. */
+/** Valkey usage patterns: they decide command categories and published prefixes. */
 export const VALKEY_PATTERNS = ["dpop", "stream", "queue", "cache", "ratelimit"] as const;
 export type ValkeyPattern = (typeof VALKEY_PATTERNS)[number];
 
@@ -103,7 +103,7 @@ export interface SharedKeySpec {
     readonly source: string;
 }
 
-/** DESIGN.md §1: one schema per owning service. */
+/** One schema per owning service. */
 export const SCHEMAS: readonly SchemaSpec[] = [
     { name: "authority", owner: "authority", holds: "users, clients, tenants, keys, audit trails" },
     { name: "scanner", owner: "scanner", holds: "scan manifests, triage, scan result metadata" },
@@ -121,7 +121,7 @@ export const PURPOSES: readonly BucketPurposeSpec[] = [
     { purpose: "surfaceManifests", bucket: "surface-manifests", prefix: "", objectLock: false, expires: false, source: "modules/scanner/design/surface-fs.md" },
     { purpose: "surfaceCache", bucket: "surface-cache", prefix: "", objectLock: false, expires: false, source: "modules/scanner/design/surface-fs.md" },
     { purpose: "evidence", bucket: "evidence-locker", prefix: "", objectLock: true, expires: false, source: "EvidenceLocker docs (WORM checked at start-up)" },
-    { purpose: "replay", bucket: "replay-outputs", prefix: "", objectLock: false, expires: true, source: "DESIGN.md §1 (replayable outputs)" },
+    { purpose: "replay", bucket: "replay-outputs", prefix: "", objectLock: false, expires: true, source: "StellaOps replay (replayable outputs)" },
 ];
 
 const rw = (purpose: string): BucketUse => ({ purpose, access: "readwrite" });

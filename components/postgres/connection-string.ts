@@ -1,5 +1,5 @@
 /**
- * Connection settings in the forms StellaOps' .NET services read (DESIGN.md §2a): an Npgsql
+ * Connection settings in the forms StellaOps' .NET services read (StellaOps' public documentation): an Npgsql
  * keyword connection string next to the libpq URL. Pure; the component wraps them as secrets.
  */
 

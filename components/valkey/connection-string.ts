@@ -1,6 +1,6 @@
 /**
  * StackExchange.Redis configuration strings, the form StellaOps' .NET services read
- * (`notifier:queue:Redis:ConnectionString`, DESIGN.md §2a). Pure; `stackExchangeSecret`
+ * (`notifier:queue:Redis:ConnectionString`). Pure; `stackExchangeSecret`
  * (credentials.ts) builds the secret Output. Option names from StackExchange.Redis
  * docs/Configuration.md: endpoints, `user=`, `password=`, `ssl=`, `abortConnect=`, and for
  * Sentinel the Sentinel endpoints with `serviceName=<master>`.

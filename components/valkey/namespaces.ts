@@ -1,5 +1,5 @@
 /**
- * What each service may touch in Valkey, from the catalog (DESIGN.md §2a): its namespace
+ * What each service may touch in Valkey, from the catalog (StellaOps' public documentation): its namespace
  * `<root>:*`, the documented prefixes and TTLs of its patterns, its queues (stream, group,
  * `:idemp:` keys, `:dead` stream) and exactly the shared keys whose users include it. Pure.
  */
