@@ -5,6 +5,7 @@
  * it, both running stellaops-backup.sh from a ConfigMap, non-root, read-only, no capabilities.
  * Generic over the value type so the component passes Outputs and the renderer plain strings.
  */
+import { restrictedContainer } from "../kubernetes/pod-security";
 import type { BackupPlan } from "./plan";
 import { SCRIPT_DIR, SCRIPT_FILE, SPOOL_DIR } from "./script";
 
@@ -52,7 +53,7 @@ export function stepEnvironment<S>(plan: BackupPlan, target: BackupTarget<S>): {
 type EnvEntry<S> = { name: string; value: S | string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
 
 const secretRef = (secretName: string, key: string): EnvEntry<never> => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } });
-const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+const restricted = restrictedContainer();
 
 /** The pod template spec of one backup run. */
 export function backupPodSpec<S>(plan: BackupPlan, images: BackupImages, target: BackupTarget<S>, names: { secret: string; configMap: string }, resources: StepResources = DEFAULT_RESOURCES) {

@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "./pod-security";
 
 export const STATEFUL_SERVER_TYPE = "stellaops:kubernetes:StatefulServer";
 
@@ -101,19 +102,12 @@ export class StatefulServer extends pulumi.ComponentResource {
                     replicas: 1,
                     selector: { matchLabels: labels },
                     // Keep PVCs when the StatefulSet is deleted or scaled down: data outlives the stack.
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
                     template: {
                         metadata: { labels },
                         spec: {
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: args.runAsUser,
-                                runAsGroup: args.runAsUser,
-                                fsGroup: args.runAsUser,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            ...QUIET_POD,
+                            securityContext: restrictedPod(args.runAsUser),
                             containers: [
                                 {
                                     name: args.appName,
@@ -127,7 +121,7 @@ export class StatefulServer extends pulumi.ComponentResource {
                                     readinessProbe: args.readiness,
                                     livenessProbe: args.liveness,
                                     resources: args.resources,
-                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                    securityContext: restrictedContainer(),
                                 },
                             ],
                             volumes,

@@ -7,6 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import { NatsCredentials } from "./credentials";
 import { NatsKubernetesArgs, NATS_POD_COMMAND, natsGoMemLimit, natsPodFiles, natsPodResources } from "./kubernetes-pod";
 import { containerLayout } from "./layout";
@@ -88,13 +89,12 @@ export class NatsCluster extends pulumi.ComponentResource {
                     // All members start together: a JetStream cluster needs a quorum before any is healthy.
                     podManagementPolicy: "Parallel",
                     selector: { matchLabels: labels },
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
                     template: {
                         metadata: { labels },
                         spec: {
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                            ...QUIET_POD,
+                            securityContext: restrictedPod(1000),
                             // One member per node, required; zones preferred (many air-gapped sites have one zone).
                             topologySpreadConstraints: [spread("kubernetes.io/hostname", "DoNotSchedule"), spread("topology.kubernetes.io/zone", "ScheduleAnyway")],
                             containers: [
@@ -112,7 +112,7 @@ export class NatsCluster extends pulumi.ComponentResource {
                                     readinessProbe: probe("/healthz?js-server-only=true", { periodSeconds: 10, failureThreshold: 3 }),
                                     livenessProbe: probe(plan.healthPath, { periodSeconds: 30, failureThreshold: 5 }),
                                     resources: natsPodResources(plan),
-                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                    securityContext: restrictedContainer(),
                                 },
                             ],
                             volumes,

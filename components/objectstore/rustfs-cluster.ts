@@ -10,6 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import type { ClientSelector } from "../types";
 import { ErasureLayout, rustfsVolumes } from "./rustfs-erasure";
 import { RUSTFS_ACCESS_KEY_ENV, RUSTFS_HEALTH_PATH, RUSTFS_LOG_DIR, RUSTFS_S3_PORT, RUSTFS_SECRET_KEY_ENV, RUSTFS_UID } from "./rustfs-server";
@@ -111,13 +112,12 @@ export class RustfsCluster extends pulumi.ComponentResource {
                     replicas: layout.nodes,
                     podManagementPolicy: "Parallel",
                     selector,
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
                     template: {
                         metadata: { labels },
                         spec: {
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: RUSTFS_UID, runAsGroup: RUSTFS_UID, fsGroup: RUSTFS_UID, seccompProfile: { type: "RuntimeDefault" } },
+                            ...QUIET_POD,
+                            securityContext: restrictedPod(RUSTFS_UID),
                             // One server per node: losing a node loses one server's drives, which the layout tolerates.
                             affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: selector, topologyKey: HOSTNAME }] } },
                             topologySpreadConstraints: [
@@ -140,7 +140,7 @@ export class RustfsCluster extends pulumi.ComponentResource {
                                     readinessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
                                     livenessProbe: { ...health, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 5 },
                                     resources: args.resources ?? { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-                                    securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                    securityContext: restrictedContainer(),
                                 },
                             ],
                             volumes: [

@@ -4,6 +4,7 @@
  * NetworkPolicy ingress rules. Plain Kubernetes objects (types only), so they are tested as data.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import type { ClientSelector } from "../types";
 
 export type Labels = Readonly<Record<string, string>>;
@@ -13,10 +14,7 @@ export const HA_UID = 999;
 
 /** The Pod Security Standards' restricted profile, for the pod and its container. */
 export function restrictedSecurity(): { pod: k8s.types.input.core.v1.PodSecurityContext; container: k8s.types.input.core.v1.SecurityContext } {
-    return {
-        pod: { runAsNonRoot: true, runAsUser: HA_UID, runAsGroup: HA_UID, fsGroup: HA_UID, seccompProfile: { type: "RuntimeDefault" } },
-        container: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
-    };
+    return { pod: restrictedPod(HA_UID), container: restrictedContainer() };
 }
 
 /**
