@@ -76,7 +76,7 @@ describe("NatsCluster (mocks)", () => {
     it("runs restricted: non-root, no privilege escalation, no capabilities, read-only root, RuntimeDefault seccomp, limits", () => {
         const pod = spec.template.spec;
         assert.deepStrictEqual(pod.securityContext, { fsGroup: 1000, runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
-        assert.deepStrictEqual(container.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true });
+        assert.deepStrictEqual(container.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
         assert.strictEqual(pod.automountServiceAccountToken, false);
         assert.deepStrictEqual(container.resources.limits, { cpu: "1", memory: "512Mi" });
     });
