@@ -12,7 +12,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
 import { generatedPassword } from "../credentials";
-import { contentHash, hashedName } from "../kubernetes/content-hash";
+import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
+import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import { BOOTSTRAP_DIR, ExtraSql, SCRIPT_FILE, bootstrapFiles, passwordInputs } from "./bootstrap-job-script";
 import { npgsqlConnectionString, NpgsqlParts, postgresUrl } from "./connection-string";
 import type { Limitation, PostgresPlan } from "./plan";
@@ -22,14 +23,6 @@ export const POSTGRES_BOOTSTRAP_JOB_TYPE = "stellaops:postgres:BootstrapJob";
 
 /** uid/gid of the `postgres` user in the official image (as the StatefulSet runs it). */
 export const POSTGRES_UID = 999;
-
-/** Container requests and limits. */
-export interface JobResources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
-
-export const DEFAULT_JOB_RESOURCES: JobResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
 export interface PostgresBootstrapJobArgs {
     /** The plan computed once by the caller (stacks/plans.ts). */
@@ -108,17 +101,10 @@ export class PostgresBootstrapJob extends pulumi.ComponentResource {
             metadata: { labels: { ...labels, [args.podLabel.key]: args.podLabel.value } },
             spec: podSpec(args, prefix, { PGHOST: host, PGPORT: String(port), PGUSER: args.admin.user, PGSSLMODE: args.server.sslMode }, Object.keys(secretData)),
         }));
-        const spec = { backoffLimit: args.backoffLimit ?? 2, activeDeadlineSeconds: deadline };
-        // Secret values enter only as hashes; the short result is published in the Job's name.
-        const hash = pulumi.unsecret(pulumi.all([template, pulumi.all(Object.values(secretData))]).apply(([t, secrets]) => contentHash({ files, plain: { t, spec }, secrets })));
-        const job = new k8s.batch.v1.Job(
+        const job = hashedJob(
             `${name}-job`,
-            {
-                // replaceUnready: a Job that failed in an earlier `up` is recreated, not awaited again.
-                metadata: { name: hash.apply((h) => hashedName(prefix, h)), namespace: args.namespace, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
-                spec: { ...spec, template },
-            },
-            { parent: this, dependsOn: [configMap, secret, ...(args.ready ?? [])], customTimeouts: { create: `${deadline + 120}s`, update: `${deadline + 120}s` } },
+            { prefix, namespace: args.namespace, labels, template, files, secrets: Object.values(secretData), deadlineSeconds: deadline, backoffLimit: args.backoffLimit ?? 2 },
+            { parent: this, dependsOn: [configMap, secret, ...(args.ready ?? [])] },
         );
 
         this.jobName = job.metadata.name;
@@ -141,9 +127,8 @@ function podSpec(args: PostgresBootstrapJobArgs, prefix: string, plain: Record<s
     ];
     return {
         restartPolicy: "Never",
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
+        ...QUIET_POD,
+        securityContext: restrictedPod(POSTGRES_UID),
         containers: [
             {
                 name: "psql",
@@ -156,7 +141,7 @@ function podSpec(args: PostgresBootstrapJobArgs, prefix: string, plain: Record<s
                     { name: "tmp", mountPath: "/tmp" },
                 ],
                 resources: args.resources ?? DEFAULT_JOB_RESOURCES,
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                securityContext: restrictedContainer(),
             },
         ],
         volumes: [

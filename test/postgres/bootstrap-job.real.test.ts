@@ -2,9 +2,10 @@
  * The PostgreSQL bootstrap Job's own script, files and environment (taken from the component
  * under mocks, secrets resolved from its Secret) run with Debian's psql and pg_isready against
  * real PostgreSQL 16, 17 and 18: twice with the same catalog state, equal to what ServiceSchemas
- * registers (plus the backup role, applied as extra SQL); every service and the migrator log in with the generated passwords from the
- * component's outputs; the schema boundaries hold; a rotated password reaches the server; a
- * server that never answers or a missing password fails the run without printing a secret.
+ * registers (plus the backup role, applied as extra SQL); every service and the migrator log in
+ * with the generated passwords from the component's outputs; the schema boundaries hold; a
+ * rotated password reaches the server; a server that never answers or a missing password fails
+ * the run without printing a secret.
  */
 import * as assert from "assert";
 import * as path from "path";
@@ -100,9 +101,9 @@ for (const version of pgVersions()) {
         });
 
         it("runs twice with the same catalog state, which is what ServiceSchemas registers", async () => {
-            const run1 = expectSuccess(runLocally(e.job, path.join(pg.dir, "job-1")), "first run");
+            const run1 = await expectSuccess(runLocally(e.job, path.join(pg.dir, "job-1")), "first run");
             first = await state();
-            const run2 = expectSuccess(runLocally(e.job, path.join(pg.dir, "job-2")), "second run");
+            const run2 = await expectSuccess(runLocally(e.job, path.join(pg.dir, "job-2")), "second run");
             assert.deepStrictEqual(await state(), first);
             const backupLines = first.filter((l) => l.includes(backup.role.name));
             assert.deepStrictEqual(first.filter((l) => !backupLines.includes(l)), (await componentFor(pg.port, OPTIONS)).recorded);
@@ -138,7 +139,7 @@ for (const version of pgVersions()) {
             const rotated = await evaluate("pg-rotated", pg.port, pg.superuser.password);
             assert.notStrictEqual(rotated.job.name, e.job.name, "a new password is a new Job");
             assert.deepStrictEqual(rotated.job.files, e.job.files, "same files: only the Secret changed");
-            expectSuccess(runLocally(rotated.job, path.join(pg.dir, "job-rotated")), "run with rotated passwords");
+            await expectSuccess(runLocally(rotated.job, path.join(pg.dir, "job-rotated")), "run with rotated passwords");
             assert.deepStrictEqual(await state(), first, "only passwords changed");
             const c = await as(rotated.services.scanner.connectionString);
             assert.strictEqual((await c.query(`SELECT current_user::text AS u`)).rows[0].u, "stellaops_scanner");
@@ -148,17 +149,17 @@ for (const version of pgVersions()) {
             await backupLogin("backup-pg-rotated");
             await assert.rejects(backupLogin("backup-pg"), (err: { code?: string }) => err.code === "28P01");
             // and back: the original passwords apply again
-            expectSuccess(runLocally(e.job, path.join(pg.dir, "job-3")), "run with the original passwords");
+            await expectSuccess(runLocally(e.job, path.join(pg.dir, "job-3")), "run with the original passwords");
             await (await as(e.services.scanner.connectionString)).query("SELECT 1");
             await backupLogin("backup-pg");
         });
 
         it("refuses to run without a password, and fails after waitSeconds when nothing answers, printing no secret", async () => {
-            const missing = runLocally(e.job, path.join(pg.dir, "job-missing"), { SCANNER_PASSWORD: undefined });
+            const missing = await runLocally(e.job, path.join(pg.dir, "job-missing"), { SCANNER_PASSWORD: undefined });
             assert.notStrictEqual(missing.status, 0);
             assert.match(missing.stderr, /SCANNER_PASSWORD is not set/);
             const closed = await evaluate("pg", await freePort(), pg.superuser.password, 2);
-            const run = runLocally(closed.job, path.join(pg.dir, "job-closed"));
+            const run = await runLocally(closed.job, path.join(pg.dir, "job-closed"));
             assert.strictEqual(run.status, 1, run.stderr);
             assert.match(run.stderr, /did not accept connections within 2s/);
             assert.ok(run.ms >= 2000, `waited ${run.ms} ms`);

@@ -12,6 +12,7 @@ import { PostgresPlanOptions, planPostgres } from "../../components/postgres/pla
 import { passwordVariable, renderBootstrapSql } from "../../components/postgres/sql";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
 import { assertChildNamesPrefixed, byType, isSecret, RecordedResource, resetResources, resources, strings, value } from "../harness";
+import { imagesIn } from "./bootstrap-job-support";
 import { OPTIONS } from "./plan.test";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -32,9 +33,6 @@ async function evaluate(name: string, a: PostgresBootstrapJobArgs): Promise<{ c:
     return { c, all: await resources() };
 }
 
-/** Every `image` field anywhere in a value. */
-export const imagesIn = (v: unknown): string[] =>
-    Array.isArray(v) ? v.flatMap(imagesIn) : v && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => (k === "image" && typeof x === "string" ? [x] : imagesIn(x))) : [];
 const jobName = (all: readonly RecordedResource[]) => ((byType(all, T.job)[0].inputs.metadata as any).name as string);
 const files = (all: readonly RecordedResource[]) => byType(all, T.configMap)[0].inputs.data as Record<string, string>;
 
@@ -84,7 +82,7 @@ describe("PostgresBootstrapJob component (mocks)", () => {
         assert.deepStrictEqual(imagesIn(job.inputs), [IMAGE]);
         assert.ok(!strings(all.map((r) => r.inputs)).some((s) => /docker\.io|ghcr\.io|quay\.io|registry\.k8s\.io|https?:\/\//.test(s)), "no public registry or URL anywhere");
         const pod = (job.inputs.spec as any).template.spec;
-        assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: "RuntimeDefault" } });
         assert.deepStrictEqual([pod.restartPolicy, pod.automountServiceAccountToken, pod.enableServiceLinks], ["Never", false, false]);
         const [ctr] = pod.containers;
         assert.deepStrictEqual(ctr.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });

@@ -1,0 +1,154 @@
+/**
+ * What the object storage bootstrap Job runs, as plain files from the plan: one POSIX sh script
+ * of MinIO client (`mc`) commands, each service's identity policy (servicePolicy) and each
+ * bucket's lifecycle rules as JSON files. Every command is idempotent on its own, so a second
+ * run changes nothing and succeeds: `mb --ignore-existing`, `version enable`, `retention set
+ * --default`, `ilm rule import` (replaces the whole configuration), `admin user add` (updates
+ * the secret of an existing user), `admin policy create` (replaces the document), and `admin
+ * policy attach`, where only MinIO's "already in effect" answer counts as success. Secrets
+ * never appear here: the script reads them from the environment. Pure.
+ */
+import { servicePolicy } from "./access-policy";
+import type { BucketSpec, ObjectStorePlan } from "./plan";
+
+/** Where the ConfigMap is mounted in the Job's container. */
+export const BOOTSTRAP_DIR = "/bootstrap";
+export const SCRIPT_FILE = "bootstrap.sh";
+/** The mc alias the script defines through MC_HOST_<alias>. */
+export const MC_ALIAS = "target";
+/** What MinIO answers (XMinioAdminPolicyChangeAlreadyApplied) when a policy is attached again; older mc releases fail on it. */
+export const ALREADY_ATTACHED = "The specified policy change is already in effect.";
+/** MinIO-compatible servers take access keys of 3 to 20 characters; the user name is the service name. */
+export const ACCESS_KEY_LENGTH = { min: 3, max: 20 } as const;
+
+export interface ObjectStoreScriptOptions {
+    /** Prefix of the policy names (`<policyPrefix>-<service>`). */
+    readonly policyPrefix: string;
+    /**
+     * Per-service users and policies through the MinIO-compatible admin API; false for a backend
+     * without it (every service then shares the root credentials, as the direct flow does).
+     * @default true
+     */
+    readonly users?: boolean;
+    /**
+     * Seconds to wait for the S3 endpoint to answer before failing.
+     * @default 300
+     */
+    readonly waitSeconds?: number;
+}
+
+/** Environment variable carrying a service's secret key (`SECRET_KEY_SCANNER`). */
+export const secretKeyEnv = (service: string): string => `SECRET_KEY_${service.toUpperCase()}`;
+export const policyName = (prefix: string, service: string): string => `${prefix}-${service}`;
+export const policyFile = (service: string): string => `policy-${service}.json`;
+export const lifecycleFile = (bucket: BucketSpec): string => `lifecycle-${bucket.name}.json`;
+
+/** A bucket's lifecycle in the JSON `mc ilm rule import` reads (minio-go's lifecycle.Configuration). */
+export function lifecycleDocument(bucket: BucketSpec) {
+    return {
+        Rules: bucket.lifecycle.map((r) => ({
+            ID: r.id,
+            Status: "Enabled",
+            Filter: { Prefix: r.prefix },
+            Expiration: { Days: r.expirationDays },
+            NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentDays },
+        })),
+    };
+}
+
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function checkOptions(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): void {
+    const wait = opts.waitSeconds ?? 300;
+    if (!Number.isInteger(wait) || wait < 2) throw new Error(`waitSeconds: expected an integer >= 2, got ${wait}`);
+    if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(opts.policyPrefix)) throw new Error(`policyPrefix: expected lowercase letters, digits and hyphens, got ${JSON.stringify(opts.policyPrefix)}`);
+    if (opts.users === false) return;
+    for (const s of plan.services) {
+        const n = s.service;
+        if (!/^[a-z][a-z0-9]*$/.test(n) || n.length < ACCESS_KEY_LENGTH.min || n.length > ACCESS_KEY_LENGTH.max) {
+            throw new Error(`catalog ${n}.name: expected ${ACCESS_KEY_LENGTH.min} to ${ACCESS_KEY_LENGTH.max} lowercase letters and digits to serve as an access key`);
+        }
+    }
+}
+
+function bucketCommands(b: BucketSpec): string[] {
+    const target = q(`${MC_ALIAS}/${b.name}`);
+    const lock = b.objectLock ? `object lock ${b.objectLock.mode} ${b.objectLock.days} days` : "no object lock";
+    const out = [
+        `# ${b.name}: ${b.purposes.map((p) => p.purpose).join(", ")}; versioned; ${lock}; ${b.lifecycle.length} lifecycle rule(s)`,
+        // Object lock exists only from creation: on an existing bucket without it, `retention set` fails below.
+        `mc mb --ignore-existing${b.objectLock ? " --with-lock" : ""} ${target}`,
+        `mc version enable ${target}`,
+    ];
+    if (b.objectLock) out.push(`mc retention set --default ${b.objectLock.mode} ${b.objectLock.days}d ${target}`);
+    if (b.lifecycle.length > 0) out.push(`mc ilm rule import ${target} <"$dir/${lifecycleFile(b)}"`);
+    return out;
+}
+
+function userCommands(plan: ObjectStorePlan, prefix: string): string[] {
+    const out = [
+        "",
+        "# attach <policy> <user>: succeeds when the policy is attached now or was before (MinIO answers a",
+        "# repeat with XMinioAdminPolicyChangeAlreadyApplied, which older mc releases report as a failure).",
+        "attach() {",
+        `    if out="$(mc admin policy attach ${MC_ALIAS} "$1" --user "$2" 2>&1)"; then printf '%s\\n' "$out"; return 0; fi`,
+        '    case "$out" in',
+        `    *${q(ALREADY_ATTACHED)}*) echo "policy $1 was already attached to $2" ;;`,
+        `    *) printf '%s\\n' "$out" >&2; return 1 ;;`,
+        "    esac",
+        "}",
+    ];
+    for (const s of plan.services) {
+        const policy = policyName(prefix, s.service);
+        out.push(
+            `# ${s.service}: ${s.grants.map((g) => `${g.access} ${g.bucket}/${g.prefix}`).join(", ")}`,
+            // The secret goes to mc on stdin, never on a command line.
+            `printf '%s\\n' "$${secretKeyEnv(s.service)}" | mc admin user add ${MC_ALIAS} ${q(s.service)}`,
+            `mc admin policy create ${MC_ALIAS} ${q(policy)} "$dir/${policyFile(s.service)}"`,
+            `attach ${q(policy)} ${q(s.service)}`,
+        );
+    }
+    return out;
+}
+
+/**
+ * The Job's script. Reads S3_ENDPOINT (http[s]://host:port), ROOT_ACCESS_KEY, ROOT_SECRET_KEY,
+ * MC_CONFIG_DIR (writable) and, with users, SECRET_KEY_<SERVICE>; BOOTSTRAP_DIR overrides where
+ * the files are.
+ */
+export function renderObjectStoreScript(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): string {
+    checkOptions(plan, opts);
+    const wait = opts.waitSeconds ?? 300;
+    const users = opts.users !== false;
+    const required = ["S3_ENDPOINT", "ROOT_ACCESS_KEY", "ROOT_SECRET_KEY", "MC_CONFIG_DIR", ...(users ? plan.services.map((s) => secretKeyEnv(s.service)) : [])];
+    return [
+        "#!/bin/sh",
+        "# StellaOps dependency layer: object storage bootstrap Job (generated; do not edit).",
+        `# Creates every planned bucket (object lock at creation, versioning, default retention, lifecycle)${users ? " and one user and policy per service" : ""}`,
+        "# with mc as the root user. Idempotent: a second run changes nothing and succeeds.",
+        "set -eu",
+        `dir="\${BOOTSTRAP_DIR:-${BOOTSTRAP_DIR}}"`,
+        ...required.map((v) => `: "\${${v}:?${v} is not set}"`),
+        "# mc takes the root credentials from MC_HOST_<alias>: no config file, no command-line argument.",
+        'endpoint="${S3_ENDPOINT%/}"',
+        `export MC_HOST_${MC_ALIAS}="\${endpoint%%://*}://$ROOT_ACCESS_KEY:$ROOT_SECRET_KEY@\${endpoint#*://}"`,
+        "waited=0",
+        `until out="$(mc ls ${MC_ALIAS} 2>&1)"; do`,
+        `    if [ "$waited" -ge ${wait} ]; then printf 'S3 endpoint %s did not answer within ${wait}s: %s\\n' "$endpoint" "$out" >&2; exit 1; fi`,
+        "    sleep 2",
+        "    waited=$((waited + 2))",
+        "done",
+        "",
+        ...plan.buckets.flatMap(bucketCommands),
+        ...(users ? userCommands(plan, opts.policyPrefix) : []),
+        `echo "object storage bootstrap applied: ${plan.buckets.length} buckets${users ? `, ${plan.services.length} users` : ""}"`,
+    ].join("\n") + "\n";
+}
+
+/** The ConfigMap's files: the script, a policy per service (with users), a lifecycle per bucket that has rules. */
+export function objectStoreFiles(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): Record<string, string> {
+    const files: Record<string, string> = { [SCRIPT_FILE]: renderObjectStoreScript(plan, opts) };
+    if (opts.users !== false) for (const s of plan.services) files[policyFile(s.service)] = JSON.stringify(servicePolicy(s), null, 2) + "\n";
+    for (const b of plan.buckets.filter((x) => x.lifecycle.length > 0)) files[lifecycleFile(b)] = JSON.stringify(lifecycleDocument(b), null, 2) + "\n";
+    return files;
+}

@@ -1,0 +1,138 @@
+/**
+ * ObjectStoreBootstrapJob: every planned bucket (object lock at creation, versioning, default
+ * retention, lifecycle) and one user and identity policy per service, made from inside the
+ * cluster by a Job running the MinIO client (`mc`, a mirrored image) against the S3 Service, so
+ * a runner outside the cluster network needs no port-forward. The script and the policy and
+ * lifecycle documents sit in a ConfigMap, the root and service secret keys in a Secret. Pulumi
+ * awaits the Job; its name carries a hash of everything it runs, so a changed plan, image or
+ * key makes Pulumi create a new Job, and nothing else does.
+ * @example
+ * new ObjectStoreBootstrapJob("objectstore-bootstrap", { plan, namespace, image: cfg.images.mc, endpoint: "http://rustfs.stellaops-deps.svc.cluster.local:9000", rootAccessKey, rootSecretKey, policyPrefix: "stellaops", podLabel, ready: [rustfs.server.statefulSet] }, { providers: [k8sProvider] });
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName } from "../catalog";
+import { generatedPassword } from "../credentials";
+import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
+import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
+import { BOOTSTRAP_DIR, SCRIPT_FILE, objectStoreFiles, secretKeyEnv } from "./bootstrap-job-script";
+import type { ObjectStorePlan } from "./plan";
+import type { ServiceCredentials } from "./settings";
+
+export const OBJECTSTORE_BOOTSTRAP_JOB_TYPE = "stellaops:objectstore:BootstrapJob";
+
+export interface ObjectStoreBootstrapJobArgs {
+    /** The plan computed once by the caller (stacks/plans.ts). */
+    readonly plan: ObjectStorePlan;
+    /** Namespace of the server; the Job, ConfigMap and Secret go there. */
+    readonly namespace: pulumi.Input<string>;
+    /** An image with `mc` and a POSIX sh on PATH (`images.mc`, mirror@sha256 on airgap). */
+    readonly image: string;
+    /** The S3 endpoint inside the cluster, `http[s]://host:port`. */
+    readonly endpoint: pulumi.Input<string>;
+    /** Root credentials of the server (secret Outputs); they must be usable in a URL (the generated ones are alphanumeric). */
+    readonly rootAccessKey: pulumi.Input<string>;
+    readonly rootSecretKey: pulumi.Input<string>;
+    /** Prefix of the policy names (`<policyPrefix>-<service>`); user names are the service names. */
+    readonly policyPrefix: string;
+    /** Per-service users through the MinIO-compatible admin API; false: every service gets the root credentials. @default true */
+    readonly users?: boolean;
+    /** Label the server's NetworkPolicy admits (`kubernetes.clientPodLabel`), put on the Job's pod. */
+    readonly podLabel: { readonly key: string; readonly value: string };
+    /** Resources that must be ready before the Job is created (the server's StatefulSet). @default none */
+    readonly ready?: pulumi.Input<pulumi.Resource>[];
+    /** Physical names: ConfigMap and Secret `<namePrefix>`, Job `<namePrefix>-<hash>`. @default "objectstore-bootstrap" */
+    readonly namePrefix?: string;
+    /** Seconds the script waits for the endpoint to answer. @default 300 */
+    readonly waitSeconds?: number;
+    /** activeDeadlineSeconds of the Job (all attempts together). @default 900 */
+    readonly deadlineSeconds?: number;
+    /** Pod retries after a failed attempt. @default 2 */
+    readonly backoffLimit?: number;
+    /** Non-root uid/gid the pod runs as (mc needs no user of its own). @default 1000 */
+    readonly runAsUser?: number;
+    /** @default 50m/64Mi requested, 500m/256Mi limit */
+    readonly resources?: JobResources;
+}
+
+export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
+    /** Per service: access key (the service name) and secret key (secret), resolving once the Job has completed. */
+    public readonly credentials: Partial<Record<ServiceName, ServiceCredentials>>;
+    /** Physical bucket name to the same name as an Output that resolves once the Job has completed (clients wait for it). */
+    public readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Physical name of the Job that ran (`<namePrefix>-<hash>`). */
+    public readonly jobName: pulumi.Output<string>;
+
+    constructor(name: string, args: ObjectStoreBootstrapJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(OBJECTSTORE_BOOTSTRAP_JOB_TYPE, name, {}, opts);
+        const { plan } = args;
+        const users = args.users !== false;
+        const prefix = args.namePrefix ?? "objectstore-bootstrap";
+        const uid = args.runAsUser ?? 1000;
+        const labels = { "app.kubernetes.io/name": prefix, "app.kubernetes.io/component": "bootstrap", "app.kubernetes.io/part-of": "stellaops-deps" };
+        const meta = { name: prefix, namespace: args.namespace, labels };
+
+        const files = objectStoreFiles(plan, { policyPrefix: args.policyPrefix, users, waitSeconds: args.waitSeconds });
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-files`, { metadata: meta, data: files }, { parent: this });
+        // Same child names as RustfsServiceUsers' secrets (`-<service>-secret`), 40 characters.
+        const secretKeys = new Map(users ? plan.services.map((s) => [s.service, generatedPassword(`${name}-${s.service}-secret`, { parent: this }, 40)] as const) : []);
+        const secretData: Record<string, pulumi.Output<string>> = { ROOT_ACCESS_KEY: pulumi.secret(args.rootAccessKey), ROOT_SECRET_KEY: pulumi.secret(args.rootSecretKey) };
+        for (const [service, key] of secretKeys) secretData[secretKeyEnv(service)] = key;
+        const secret = new k8s.core.v1.Secret(`${name}-keys`, { metadata: meta, type: "Opaque", stringData: secretData }, { parent: this });
+
+        const template = pulumi.output(args.endpoint).apply((endpoint) => ({
+            metadata: { labels: { ...labels, [args.podLabel.key]: args.podLabel.value } },
+            spec: podSpec(args, prefix, uid, { S3_ENDPOINT: endpoint }, Object.keys(secretData)),
+        }));
+        const job = hashedJob(
+            `${name}-job`,
+            { prefix, namespace: args.namespace, labels, template, files, secrets: Object.values(secretData), deadlineSeconds: args.deadlineSeconds ?? 900, backoffLimit: args.backoffLimit ?? 2 },
+            { parent: this, dependsOn: [configMap, secret, ...(args.ready ?? [])] },
+        );
+
+        this.jobName = job.metadata.name;
+        const after = <T>(v: pulumi.Input<T>) => pulumi.all([this.jobName, v]).apply(([, x]) => x);
+        this.credentials = Object.fromEntries(
+            plan.services.map((s) => {
+                const c: ServiceCredentials = users
+                    ? { accessKeyId: after(s.service), secretAccessKey: pulumi.secret(after(secretKeys.get(s.service)!)) }
+                    : { accessKeyId: after(args.rootAccessKey), secretAccessKey: pulumi.secret(after(args.rootSecretKey)) };
+                return [s.service, c];
+            }),
+        );
+        this.bucketNames = Object.fromEntries(plan.buckets.map((b) => [b.name, after(b.name)]));
+        this.registerOutputs({ credentials: this.credentials, bucketNames: this.bucketNames, jobName: this.jobName });
+    }
+}
+
+/** The pod: mc from the mirrored image, non-root and read-only, its config dir and /tmp on an emptyDir, no token, no capabilities. */
+function podSpec(args: ObjectStoreBootstrapJobArgs, prefix: string, uid: number, plain: Record<string, string>, secretKeys: readonly string[]) {
+    const env = [
+        ...Object.entries({ ...plain, MC_CONFIG_DIR: "/tmp/.mc", HOME: "/tmp", BOOTSTRAP_DIR }).map(([name, value]) => ({ name, value })),
+        ...secretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: prefix, key } } })),
+    ];
+    return {
+        restartPolicy: "Never",
+        ...QUIET_POD,
+        securityContext: restrictedPod(uid),
+        containers: [
+            {
+                name: "mc",
+                image: args.image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["sh", `${BOOTSTRAP_DIR}/${SCRIPT_FILE}`],
+                env,
+                volumeMounts: [
+                    { name: "files", mountPath: BOOTSTRAP_DIR, readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+                resources: args.resources ?? DEFAULT_JOB_RESOURCES,
+                securityContext: restrictedContainer(),
+            },
+        ],
+        volumes: [
+            { name: "files", configMap: { name: prefix, defaultMode: 0o444 } },
+            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        ],
+    };
+}
