@@ -8,7 +8,7 @@
  * policy attach`, where only MinIO's "already in effect" answer counts as success. Secrets
  * never appear here: the script reads them from the environment. Pure.
  */
-import { servicePolicy } from "./access-policy";
+import { PolicyDocument, servicePolicy } from "./access-policy";
 import type { BucketSpec, ObjectStorePlan } from "./plan";
 
 /** Where the ConfigMap is mounted in the Job's container. */
@@ -20,6 +20,13 @@ export const MC_ALIAS = "target";
 export const ALREADY_ATTACHED = "The specified policy change is already in effect.";
 /** MinIO-compatible servers take access keys of 3 to 20 characters; the user name is the service name. */
 export const ACCESS_KEY_LENGTH = { min: 3, max: 20 } as const;
+
+/** A user beyond the plan's services, with its own identity policy (the backup writer and reader). */
+export interface ExtraIdentity {
+    /** User name and access key (3 to 20 characters); its policy gets the same name. */
+    readonly user: string;
+    readonly policy: PolicyDocument;
+}
 
 export interface ObjectStoreScriptOptions {
     /** Prefix of the policy names (`<policyPrefix>-<service>`). */
@@ -35,12 +42,27 @@ export interface ObjectStoreScriptOptions {
      * @default 300
      */
     readonly waitSeconds?: number;
+    /** Buckets beyond the plan's (the backup bucket), made the same way. @default none */
+    readonly extraBuckets?: readonly BucketSpec[];
+    /** Users beyond the plan's services (needs users). @default none */
+    readonly extraIdentities?: readonly ExtraIdentity[];
 }
 
-/** Environment variable carrying a service's secret key (`SECRET_KEY_SCANNER`). */
-export const secretKeyEnv = (service: string): string => `SECRET_KEY_${service.toUpperCase()}`;
+/** One user the script makes: access key, policy name and document, the variable carrying its secret key. */
+export interface PlannedIdentity {
+    readonly user: string;
+    readonly policyName: string;
+    readonly policy: PolicyDocument;
+    /** SECRET_KEY_<USER>: upper case, hyphens as underscores. */
+    readonly env: string;
+    /** What it may do, for the script's comment. */
+    readonly summary: string;
+}
+
+/** Environment variable carrying a user's secret key (`SECRET_KEY_SCANNER`, `SECRET_KEY_STELLAOPS_BACKUP_W`). */
+export const secretKeyEnv = (user: string): string => `SECRET_KEY_${user.toUpperCase().replace(/-/g, "_")}`;
 export const policyName = (prefix: string, service: string): string => `${prefix}-${service}`;
-export const policyFile = (service: string): string => `policy-${service}.json`;
+export const policyFile = (user: string): string => `policy-${user}.json`;
 export const lifecycleFile = (bucket: BucketSpec): string => `lifecycle-${bucket.name}.json`;
 
 /** A bucket's lifecycle in the JSON `mc ilm rule import` reads (minio-go's lifecycle.Configuration). */
@@ -58,17 +80,40 @@ export function lifecycleDocument(bucket: BucketSpec) {
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-function checkOptions(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): void {
+/** The plan's buckets and the extra ones; throws naming a name used twice. */
+export function allBuckets(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): BucketSpec[] {
+    const all = [...plan.buckets, ...(opts.extraBuckets ?? [])];
+    all.forEach((b, i) => {
+        if (all.findIndex((x) => x.name === b.name) !== i) throw new Error(`extraBuckets: expected bucket names used once, "${b.name}" repeats one`);
+    });
+    return all;
+}
+
+/** Every user the script makes: one per service with bucket uses, then the extras; validated as access keys. */
+export function identities(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): PlannedIdentity[] {
+    const extras = opts.extraIdentities ?? [];
+    if (opts.users === false) {
+        if (extras.length > 0) throw new Error("extraIdentities: expected none without users (the backend has no admin API)");
+        return [];
+    }
+    const out: PlannedIdentity[] = [
+        ...plan.services.map((s) => ({ user: s.service, policyName: policyName(opts.policyPrefix, s.service), policy: servicePolicy(s), env: secretKeyEnv(s.service), summary: s.grants.map((g) => `${g.access} ${g.bucket}/${g.prefix}`).join(", ") })),
+        ...extras.map((x) => ({ user: x.user, policyName: x.user, policy: x.policy, env: secretKeyEnv(x.user), summary: "its own policy" })),
+    ];
+    out.forEach((x, i) => {
+        const key = i < plan.services.length ? `catalog ${x.user}.name` : `extraIdentities[${i - plan.services.length}].user`;
+        if (!/^[a-z][a-z0-9-]*$/.test(x.user) || x.user.length < ACCESS_KEY_LENGTH.min || x.user.length > ACCESS_KEY_LENGTH.max) {
+            throw new Error(`${key}: expected ${ACCESS_KEY_LENGTH.min} to ${ACCESS_KEY_LENGTH.max} lowercase letters, digits and hyphens to serve as an access key, got ${JSON.stringify(x.user)}`);
+        }
+        if (out.findIndex((y) => y.user === x.user || y.env === x.env || y.policyName === x.policyName) !== i) throw new Error(`${key}: expected a user and policy name used once, "${x.user}" repeats one`);
+    });
+    return out;
+}
+
+function checkOptions(opts: ObjectStoreScriptOptions): void {
     const wait = opts.waitSeconds ?? 300;
     if (!Number.isInteger(wait) || wait < 2) throw new Error(`waitSeconds: expected an integer >= 2, got ${wait}`);
     if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(opts.policyPrefix)) throw new Error(`policyPrefix: expected lowercase letters, digits and hyphens, got ${JSON.stringify(opts.policyPrefix)}`);
-    if (opts.users === false) return;
-    for (const s of plan.services) {
-        const n = s.service;
-        if (!/^[a-z][a-z0-9]*$/.test(n) || n.length < ACCESS_KEY_LENGTH.min || n.length > ACCESS_KEY_LENGTH.max) {
-            throw new Error(`catalog ${n}.name: expected ${ACCESS_KEY_LENGTH.min} to ${ACCESS_KEY_LENGTH.max} lowercase letters and digits to serve as an access key`);
-        }
-    }
 }
 
 function bucketCommands(b: BucketSpec): string[] {
@@ -85,7 +130,7 @@ function bucketCommands(b: BucketSpec): string[] {
     return out;
 }
 
-function userCommands(plan: ObjectStorePlan, prefix: string): string[] {
+function userCommands(users: readonly PlannedIdentity[]): string[] {
     const out = [
         "",
         "# attach <policy> <user>: succeeds when the policy is attached now or was before (MinIO answers a",
@@ -98,14 +143,13 @@ function userCommands(plan: ObjectStorePlan, prefix: string): string[] {
         "    esac",
         "}",
     ];
-    for (const s of plan.services) {
-        const policy = policyName(prefix, s.service);
+    for (const u of users) {
         out.push(
-            `# ${s.service}: ${s.grants.map((g) => `${g.access} ${g.bucket}/${g.prefix}`).join(", ")}`,
+            `# ${u.user}: ${u.summary}`,
             // The secret goes to mc on stdin, never on a command line.
-            `printf '%s\\n' "$${secretKeyEnv(s.service)}" | mc admin user add ${MC_ALIAS} ${q(s.service)}`,
-            `mc admin policy create ${MC_ALIAS} ${q(policy)} "$dir/${policyFile(s.service)}"`,
-            `attach ${q(policy)} ${q(s.service)}`,
+            `printf '%s\\n' "$${u.env}" | mc admin user add ${MC_ALIAS} ${q(u.user)}`,
+            `mc admin policy create ${MC_ALIAS} ${q(u.policyName)} "$dir/${policyFile(u.user)}"`,
+            `attach ${q(u.policyName)} ${q(u.user)}`,
         );
     }
     return out;
@@ -117,14 +161,15 @@ function userCommands(plan: ObjectStorePlan, prefix: string): string[] {
  * the files are.
  */
 export function renderObjectStoreScript(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): string {
-    checkOptions(plan, opts);
+    checkOptions(opts);
     const wait = opts.waitSeconds ?? 300;
-    const users = opts.users !== false;
-    const required = ["S3_ENDPOINT", "ROOT_ACCESS_KEY", "ROOT_SECRET_KEY", "MC_CONFIG_DIR", ...(users ? plan.services.map((s) => secretKeyEnv(s.service)) : [])];
+    const users = identities(plan, opts);
+    const buckets = allBuckets(plan, opts);
+    const required = ["S3_ENDPOINT", "ROOT_ACCESS_KEY", "ROOT_SECRET_KEY", "MC_CONFIG_DIR", ...users.map((u) => u.env)];
     return [
         "#!/bin/sh",
         "# StellaOps dependency layer: object storage bootstrap Job (generated; do not edit).",
-        `# Creates every planned bucket (object lock at creation, versioning, default retention, lifecycle)${users ? " and one user and policy per service" : ""}`,
+        `# Creates every planned bucket (object lock at creation, versioning, default retention, lifecycle)${users.length > 0 ? " and each user with its policy" : ""}`,
         "# with mc as the root user. Idempotent: a second run changes nothing and succeeds.",
         "set -eu",
         `dir="\${BOOTSTRAP_DIR:-${BOOTSTRAP_DIR}}"`,
@@ -139,16 +184,16 @@ export function renderObjectStoreScript(plan: ObjectStorePlan, opts: ObjectStore
         "    waited=$((waited + 2))",
         "done",
         "",
-        ...plan.buckets.flatMap(bucketCommands),
-        ...(users ? userCommands(plan, opts.policyPrefix) : []),
-        `echo "object storage bootstrap applied: ${plan.buckets.length} buckets${users ? `, ${plan.services.length} users` : ""}"`,
+        ...buckets.flatMap(bucketCommands),
+        ...(users.length > 0 ? userCommands(users) : []),
+        `echo "object storage bootstrap applied: ${buckets.length} buckets${users.length > 0 ? `, ${users.length} users` : ""}"`,
     ].join("\n") + "\n";
 }
 
-/** The ConfigMap's files: the script, a policy per service (with users), a lifecycle per bucket that has rules. */
+/** The ConfigMap's files: the script, a policy per user, a lifecycle per bucket that has rules. */
 export function objectStoreFiles(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions): Record<string, string> {
     const files: Record<string, string> = { [SCRIPT_FILE]: renderObjectStoreScript(plan, opts) };
-    if (opts.users !== false) for (const s of plan.services) files[policyFile(s.service)] = JSON.stringify(servicePolicy(s), null, 2) + "\n";
-    for (const b of plan.buckets.filter((x) => x.lifecycle.length > 0)) files[lifecycleFile(b)] = JSON.stringify(lifecycleDocument(b), null, 2) + "\n";
+    for (const u of identities(plan, opts)) files[policyFile(u.user)] = JSON.stringify(u.policy, null, 2) + "\n";
+    for (const b of allBuckets(plan, opts).filter((x) => x.lifecycle.length > 0)) files[lifecycleFile(b)] = JSON.stringify(lifecycleDocument(b), null, 2) + "\n";
     return files;
 }

@@ -1,6 +1,7 @@
 /**
  * ObjectStoreBootstrapJob: every planned bucket (object lock at creation, versioning, default
- * retention, lifecycle) and one user and identity policy per service, made from inside the
+ * retention, lifecycle) and one user and identity policy per service (plus extra buckets and
+ * users: the backup bucket and its identities), made from inside the
  * cluster by a Job running the MinIO client (`mc`, a mirrored image) against the S3 Service, so
  * a runner outside the cluster network needs no port-forward. The script and the policy and
  * lifecycle documents sit in a ConfigMap, the root and service secret keys in a Secret. Pulumi
@@ -15,8 +16,8 @@ import type { ServiceName } from "../catalog";
 import { generatedPassword } from "../credentials";
 import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
 import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
-import { BOOTSTRAP_DIR, SCRIPT_FILE, objectStoreFiles, secretKeyEnv } from "./bootstrap-job-script";
-import type { ObjectStorePlan } from "./plan";
+import { BOOTSTRAP_DIR, ExtraIdentity, SCRIPT_FILE, allBuckets, identities, objectStoreFiles } from "./bootstrap-job-script";
+import type { BucketSpec, ObjectStorePlan } from "./plan";
 import type { ServiceCredentials } from "./settings";
 
 export const OBJECTSTORE_BOOTSTRAP_JOB_TYPE = "stellaops:objectstore:BootstrapJob";
@@ -37,6 +38,10 @@ export interface ObjectStoreBootstrapJobArgs {
     readonly policyPrefix: string;
     /** Per-service users through the MinIO-compatible admin API; false: every service gets the root credentials. @default true */
     readonly users?: boolean;
+    /** Buckets beyond the plan's (the backup bucket: `BackupPlan.bucket`), made the same way. @default none */
+    readonly extraBuckets?: readonly BucketSpec[];
+    /** Users beyond the services, each with its own policy (the backup writer, reader, archiver); needs users. @default none */
+    readonly extraIdentities?: readonly ExtraIdentity[];
     /** Label the server's NetworkPolicy admits (`kubernetes.clientPodLabel`), put on the Job's pod. */
     readonly podLabel: { readonly key: string; readonly value: string };
     /** Resources that must be ready before the Job is created (the server's StatefulSet). @default none */
@@ -58,7 +63,9 @@ export interface ObjectStoreBootstrapJobArgs {
 export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
     /** Per service: access key (the service name) and secret key (secret), resolving once the Job has completed. */
     public readonly credentials: Partial<Record<ServiceName, ServiceCredentials>>;
-    /** Physical bucket name to the same name as an Output that resolves once the Job has completed (clients wait for it). */
+    /** Per extra identity (by user name): its credentials, resolving once the Job has completed. */
+    public readonly identities: Readonly<Record<string, ServiceCredentials>>;
+    /** Physical bucket name (plan and extras) to the same name as an Output that resolves once the Job has completed (clients wait for it). */
     public readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
     /** Physical name of the Job that ran (`<namePrefix>-<hash>`). */
     public readonly jobName: pulumi.Output<string>;
@@ -72,12 +79,13 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
         const labels = { "app.kubernetes.io/name": prefix, "app.kubernetes.io/component": "bootstrap", "app.kubernetes.io/part-of": "stellaops-deps" };
         const meta = { name: prefix, namespace: args.namespace, labels };
 
-        const files = objectStoreFiles(plan, { policyPrefix: args.policyPrefix, users, waitSeconds: args.waitSeconds });
+        const scriptOptions = { policyPrefix: args.policyPrefix, users, waitSeconds: args.waitSeconds, extraBuckets: args.extraBuckets, extraIdentities: args.extraIdentities };
+        const files = objectStoreFiles(plan, scriptOptions);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-files`, { metadata: meta, data: files }, { parent: this });
-        // Same child names as RustfsServiceUsers' secrets (`-<service>-secret`), 40 characters.
-        const secretKeys = new Map(users ? plan.services.map((s) => [s.service, generatedPassword(`${name}-${s.service}-secret`, { parent: this }, 40)] as const) : []);
+        // One generated 40-character key per user, child `-<user>-secret` (RustfsServiceUsers' names for services).
+        const secretKeys = new Map(identities(plan, scriptOptions).map((u) => [u.user, { env: u.env, key: generatedPassword(`${name}-${u.user}-secret`, { parent: this }, 40) }] as const));
         const secretData: Record<string, pulumi.Output<string>> = { ROOT_ACCESS_KEY: pulumi.secret(args.rootAccessKey), ROOT_SECRET_KEY: pulumi.secret(args.rootSecretKey) };
-        for (const [service, key] of secretKeys) secretData[secretKeyEnv(service)] = key;
+        for (const { env, key } of secretKeys.values()) secretData[env] = key;
         const secret = new k8s.core.v1.Secret(`${name}-keys`, { metadata: meta, type: "Opaque", stringData: secretData }, { parent: this });
 
         const template = pulumi.output(args.endpoint).apply((endpoint) => ({
@@ -95,13 +103,14 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
         this.credentials = Object.fromEntries(
             plan.services.map((s) => {
                 const c: ServiceCredentials = users
-                    ? { accessKeyId: after(s.service), secretAccessKey: pulumi.secret(after(secretKeys.get(s.service)!)) }
+                    ? { accessKeyId: after(s.service), secretAccessKey: pulumi.secret(after(secretKeys.get(s.service)!.key)) }
                     : { accessKeyId: after(args.rootAccessKey), secretAccessKey: pulumi.secret(after(args.rootSecretKey)) };
                 return [s.service, c];
             }),
         );
-        this.bucketNames = Object.fromEntries(plan.buckets.map((b) => [b.name, after(b.name)]));
-        this.registerOutputs({ credentials: this.credentials, bucketNames: this.bucketNames, jobName: this.jobName });
+        this.identities = Object.fromEntries((args.extraIdentities ?? []).map((x) => [x.user, { accessKeyId: after(x.user), secretAccessKey: pulumi.secret(after(secretKeys.get(x.user)!.key)) }]));
+        this.bucketNames = Object.fromEntries(allBuckets(plan, scriptOptions).map((b) => [b.name, after(b.name)]));
+        this.registerOutputs({ credentials: this.credentials, identities: this.identities, bucketNames: this.bucketNames, jobName: this.jobName });
     }
 }
 

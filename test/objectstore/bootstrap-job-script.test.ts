@@ -114,7 +114,28 @@ describe("object storage bootstrap script (pure)", () => {
         assert.throws(() => renderObjectStoreScript(plan, { policyPrefix: "Stella Ops" }), /^Error: policyPrefix: expected lowercase letters, digits and hyphens/);
         const longName = extendCatalog({ services: { averyveryverylongservicename: { buckets: [{ purpose: "replay", access: "readonly" }], valkey: [], queues: [], routed: false } } });
         const long = planObjectStore(perPurpose, longName);
-        assert.throws(() => renderObjectStoreScript(long, { policyPrefix: "stellaops" }), /^Error: catalog averyveryverylongservicename\.name: expected 3 to 20 lowercase letters and digits/);
+        assert.throws(() => renderObjectStoreScript(long, { policyPrefix: "stellaops" }), /^Error: catalog averyveryverylongservicename\.name: expected 3 to 20 lowercase letters, digits and hyphens to serve as an access key/);
         assert.doesNotThrow(() => renderObjectStoreScript(long, { policyPrefix: "stellaops", users: false }), "no users: no access keys");
+    });
+
+    it("makes extra buckets and extra users (the backup bucket, writer and reader) the same way, and refuses clashes", () => {
+        const plan = planObjectStore(perPurpose);
+        const backupBucket = { ...plan.buckets.find((b) => b.objectLock)!, key: "backup", name: "stellaops-backups", purposes: [{ purpose: "backup", prefix: "postgres/" }], grants: [], owners: [] };
+        const writer = { user: "stellaops-backup-w", policy: { Version: "2012-10-17" as const, Statement: [{ Sid: "BackupPut", Effect: "Allow" as const, Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::stellaops-backups/postgres/*"] }] } };
+        const opts = { policyPrefix: "stellaops", extraBuckets: [backupBucket], extraIdentities: [writer] };
+        const lines = commands(renderObjectStoreScript(plan, opts));
+        assert.deepStrictEqual(lines.filter((l) => l.includes("stellaops-backup")), [
+            "mc mb --ignore-existing --with-lock 'target/stellaops-backups'",
+            "mc version enable 'target/stellaops-backups'",
+            "mc retention set --default GOVERNANCE 365d 'target/stellaops-backups'",
+            `printf '%s\\n' "$SECRET_KEY_STELLAOPS_BACKUP_W" | mc admin user add target 'stellaops-backup-w'`,
+            `mc admin policy create target 'stellaops-backup-w' "$dir/policy-stellaops-backup-w.json"`,
+            "attach 'stellaops-backup-w' 'stellaops-backup-w'",
+        ]);
+        assert.deepStrictEqual(JSON.parse(objectStoreFiles(plan, opts)["policy-stellaops-backup-w.json"]), writer.policy);
+        assert.throws(() => renderObjectStoreScript(plan, { ...opts, extraBuckets: [plan.buckets[0]] }), /^Error: extraBuckets: expected bucket names used once, "stellaops-scanner-artifacts" repeats one$/);
+        assert.throws(() => renderObjectStoreScript(plan, { ...opts, extraIdentities: [{ ...writer, user: "scanner" }] }), /^Error: extraIdentities\[0\]\.user: expected a user and policy name used once/);
+        assert.throws(() => renderObjectStoreScript(plan, { ...opts, extraIdentities: [{ ...writer, user: "stellaops-backup-writer" }] }), /^Error: extraIdentities\[0\]\.user: expected 3 to 20 lowercase letters/);
+        assert.throws(() => renderObjectStoreScript(plan, { ...opts, users: false }), /^Error: extraIdentities: expected none without users/);
     });
 });

@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ObjectStoreBootstrapJob } from "../../components/objectstore/bootstrap-job";
-import type { ObjectStorePlan } from "../../components/objectstore/plan";
+import type { ExtraIdentity } from "../../components/objectstore/bootstrap-job-script";
+import type { BucketSpec, ObjectStorePlan } from "../../components/objectstore/plan";
 import { resetResources, resources, value } from "../harness";
 import { LocalJob, localJob } from "../postgres/bootstrap-job-support";
 import { freePort, Proc, startProcess, tempDir, waitFor } from "../support/servers";
@@ -68,12 +69,12 @@ export async function startMinio(binary: string): Promise<Minio> {
 
 export interface EvaluatedStoreJob {
     readonly job: LocalJob;
-    /** Per service: access key and secret key from the component's outputs. */
+    /** Per service, then per extra identity: access key and secret key from the component's outputs. */
     readonly credentials: Record<string, { accessKeyId: string; secretAccessKey: string }>;
 }
 
 /** The component under mocks for `endpoint` (the name decides the mock secret keys). */
-export async function evaluateStoreJob(name: string, plan: ObjectStorePlan, endpoint: string, root: { accessKey: string; secretKey: string }, over: { users?: boolean; waitSeconds?: number } = {}): Promise<EvaluatedStoreJob> {
+export async function evaluateStoreJob(name: string, plan: ObjectStorePlan, endpoint: string, root: { accessKey: string; secretKey: string }, over: { users?: boolean; waitSeconds?: number; extraBuckets?: readonly BucketSpec[]; extraIdentities?: readonly ExtraIdentity[] } = {}): Promise<EvaluatedStoreJob> {
     resetResources();
     const c = new ObjectStoreBootstrapJob(name, {
         plan,
@@ -87,7 +88,7 @@ export async function evaluateStoreJob(name: string, plan: ObjectStorePlan, endp
         ...over,
     });
     const credentials: EvaluatedStoreJob["credentials"] = {};
-    for (const [svc, cr] of Object.entries(c.credentials)) credentials[svc] = { accessKeyId: await value(cr!.accessKeyId), secretAccessKey: await value(cr!.secretAccessKey) };
+    for (const [svc, cr] of [...Object.entries(c.credentials), ...Object.entries(c.identities)]) credentials[svc] = { accessKeyId: await value(cr!.accessKeyId), secretAccessKey: await value(cr!.secretAccessKey) };
     return { job: localJob(await resources()), credentials };
 }
 

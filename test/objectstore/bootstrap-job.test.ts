@@ -11,6 +11,9 @@ import { objectStoreFiles, secretKeyEnv } from "../../components/objectstore/boo
 import { ObjectStorePlan, planObjectStore } from "../../components/objectstore/plan";
 import { assertChildNamesPrefixed, byType, isSecret, RecordedResource, resetResources, resources, strings, value } from "../harness";
 import { imagesIn } from "../postgres/bootstrap-job-support";
+import { planBackup } from "../../components/backup/plan";
+import { planPostgres } from "../../components/postgres/plan";
+import { OPTIONS as PG } from "../postgres/plan.test";
 import { catalogWithEvidenceLocker, OPTIONS } from "./support";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -145,5 +148,25 @@ describe("ObjectStoreBootstrapJob component (mocks)", () => {
         for (const x of [image, root, service]) assert.deepStrictEqual(files(x.all), files(all), "same files");
         const names = [all, plan.all, image.all, root.all, service.all].map(jobName);
         assert.strictEqual(new Set(names).size, names.length, names.join(" "));
+    });
+
+    it("makes the backup bucket and its writer and reader as extras: keys in the Secret, credentials and bucket name out", async () => {
+        const backup = planBackup(planPostgres(PG), { bucket: "stellaops-backups" }, PG.rolePrefix);
+        const extraIdentities = [
+            { user: "stellaops-backup-w", policy: backup.writerPolicy },
+            { user: "stellaops-backup-r", policy: backup.readerPolicy },
+        ];
+        const { c: x, all: withBackup } = await evaluate("os", args(PLAN, { extraBuckets: [backup.bucket], extraIdentities }));
+        assert.deepStrictEqual(files(withBackup), objectStoreFiles(PLAN, { policyPrefix: "stellaops", extraBuckets: [backup.bucket], extraIdentities }));
+        const data = byType(withBackup, T.secret)[0].rawInputs.stringData as Record<string, string>;
+        for (const u of extraIdentities) {
+            const cr = x.identities[u.user];
+            assert.strictEqual(await value(cr.accessKeyId), u.user);
+            assert.ok(await isSecret(cr.secretAccessKey));
+            assert.strictEqual(await value(cr.secretAccessKey), data[secretKeyEnv(u.user)]);
+        }
+        assert.ok(byType(withBackup, T.password).some((r) => r.name === "os-stellaops-backup-w-secret"));
+        assert.strictEqual(await value(x.bucketNames["stellaops-backups"]), "stellaops-backups");
+        assert.deepStrictEqual(c.identities, {}, "none without extras");
     });
 });
