@@ -12,6 +12,7 @@ import type { ServiceCredentials } from "../objectstore/settings";
 import { BackupImages, BackupTarget, DEFAULT_RESOURCES, SECRET_KEYS, StepResources, backupCronJobSpec, backupPodSpec } from "./job";
 import type { BackupPlan } from "./plan";
 import { backupScript } from "./script";
+import type { ClientSelector } from "../types";
 
 export const POSTGRES_BACKUP_CRONJOB_TYPE = "stellaops:backup:PostgresBackupCronJob";
 
@@ -28,7 +29,7 @@ export interface PostgresBackupCronJobArgs {
     /** The put-only S3 identity of the backup writer. */
     readonly s3: ServiceCredentials;
     /** Label the servers' NetworkPolicies admit (`kubernetes.clientPodLabel`). */
-    readonly podLabel: { readonly key: string; readonly value: string };
+    readonly podLabel: ClientSelector["podLabel"];
     /**
      * Requests and limits of each step.
      * @default 100m/256Mi requested, 1 CPU/1Gi limit

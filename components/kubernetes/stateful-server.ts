@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "./pod-security";
+import type { ClientSelector } from "../types";
 
 export const STATEFUL_SERVER_TYPE = "stellaops:kubernetes:StatefulServer";
 
@@ -46,7 +47,7 @@ export interface StatefulServerArgs {
     /** Non-root uid/gid the image expects. */
     readonly runAsUser: number;
     /** Pods that may connect: a label, in these namespaces (plus the server's own). */
-    readonly clients: { readonly podLabel: { readonly key: string; readonly value: string }; readonly namespaces: readonly string[] };
+    readonly clients: ClientSelector;
 }
 
 export class StatefulServer extends pulumi.ComponentResource {

@@ -8,6 +8,7 @@ import { ContainerServer } from "../docker/container-server";
 import { NatsCredentials, secretNatsConf } from "./credentials";
 import { containerLayout } from "./layout";
 import { NatsPlan } from "./plan";
+import type { TlsPair } from "../types";
 
 export const NATS_CONTAINER_TYPE = "stellaops:nats:NatsContainer";
 
@@ -28,7 +29,7 @@ export interface NatsContainerArgs {
     /** Host port the client port is published on. */
     readonly hostPort: number;
     /** PEM certificate and key (secret); required when the plan has TLS. @default none */
-    readonly tls?: { readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
+    readonly tls?: TlsPair;
 }
 
 export class NatsContainer extends pulumi.ComponentResource {

@@ -7,6 +7,7 @@ import type { ConfigFiles } from "../kubernetes/stateful-server";
 import { secretNatsConf } from "./credentials";
 import { NatsServerLayout } from "./layout";
 import { NatsPlan, serverMemoryMb } from "./plan";
+import type { ClientSelector, TlsPair } from "../types";
 
 /** Directory of the rendered config inside the pod. */
 export const NATS_POD_CONF_DIR = "/etc/nats/stellaops";
@@ -26,9 +27,9 @@ export interface NatsKubernetesArgs {
     /** @default the cluster's default storage class */
     readonly storageClass?: string;
     /** PEM certificate and key (secret); required when the plan has TLS. @default none */
-    readonly tls?: { readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
+    readonly tls?: TlsPair;
     /** Pods that may connect as clients: a label, in these namespaces (plus the server's own). */
-    readonly clients: { readonly podLabel: { readonly key: string; readonly value: string }; readonly namespaces: readonly string[] };
+    readonly clients: ClientSelector;
 }
 
 /** The rendered config and, with TLS (callers check the material is there), the certificate and key, as Secret-backed files. */

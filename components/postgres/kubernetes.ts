@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StatefulServer } from "../kubernetes/stateful-server";
+import type { ClientSelector } from "../types";
 
 export const POSTGRES_STATEFULSET_TYPE = "stellaops:postgres:PostgresStatefulSet";
 
@@ -15,7 +16,7 @@ export interface PostgresStatefulSetArgs {
     readonly storageClass?: string;
     /** Superuser password (secret). */
     readonly superuserPassword: pulumi.Input<string>;
-    readonly clients: { readonly podLabel: { readonly key: string; readonly value: string }; readonly namespaces: readonly string[] };
+    readonly clients: ClientSelector;
 }
 
 const isReady = { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] } };
