@@ -75,19 +75,21 @@ describe("the object storage bootstrap Job's script with mc on MinIO", function 
     let minio: Minio;
     let dir: string;
     const run = (e: EvaluatedStoreJob, name: string): Promise<JobRun> => runLocally(e.job, path.join(dir, name), { PATH: pathWith(mc) });
-    /** mc as the root user, JSON out. */
+    /** mc as the root user, JSON out (one document per line). */
     const admin = (...args: string[]) => {
         const r = spawnSync(mc, [...args, "--json"], { encoding: "utf8", env: { PATH: pathWith(mc), MC_CONFIG_DIR: path.join(dir, "mc-admin"), MC_HOST_r: minio.url.replace("://", `://${minio.root.accessKey}:${minio.root.secretKey}@`) } });
-        return JSON.parse(r.stdout);
+        return r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     };
     /** Users and policies as the server reports them (actions sorted: MinIO returns them as a set; dates left out: `policy create` stamps UpdateDate). */
-    const iamState = (plan: ObjectStorePlan) =>
-        [...plan.services.map((s) => [s.service, policyName("stellaops", s.service)]), ...BACKUP_EXTRAS.extraIdentities.map((x) => [x.user, x.user])].map(([name, policy]) => {
-            const user = admin("admin", "user", "info", "r", name);
-            const doc = admin("admin", "policy", "info", "r", policy).policyInfo.Policy;
+    const iamState = (plan: ObjectStorePlan) => {
+        const users = new Map(admin("admin", "user", "list", "r").map((u: { accessKey: string }) => [u.accessKey, u]));
+        return [...plan.services.map((s) => [s.service, policyName("stellaops", s.service)]), ...BACKUP_EXTRAS.extraIdentities.map((x) => [x.user, x.user])].map(([name, policy]) => {
+            const user = users.get(name) as { accessKey: string; userStatus: string; policyName: string };
+            const doc = admin("admin", "policy", "info", "r", policy)[0].policyInfo.Policy;
             const statements = doc.Statement.map((x: { Action: string[] }) => ({ ...x, Action: [...x.Action].sort() }));
             return { user: user.accessKey, status: user.userStatus, policies: user.policyName, statements };
         });
+    };
 
     before(async function () {
         mc = requireMc(this);
