@@ -183,4 +183,14 @@ describe("PostgresBootstrapJob component (mocks)", () => {
         assert.throws(() => new PostgresBootstrapJob("pg", args(OPTIONS, { extraSql: [{ ...extra, file: "bootstrap.sql", passwords: { backup_password: "p" } }] })), /extraSql\[0\]\.file: expected a unique \*\.sql name/);
         assert.throws(() => new PostgresBootstrapJob("pg", args(OPTIONS, { extraSql: [{ ...extra, logins: [{ role: "x", variable: "pgpassword" }], passwords: { pgpassword: "p" } }] })), /reserved variable/);
     });
+
+    it("behind a pooler: connects the Job and the migrator to the read-write server, the services to the pooler", async () => {
+        const pooled = { host: pulumi.output("postgres-pooler.stellaops-deps.svc"), port: 5432, sslMode: "require", migratorEndpoint: { host: "postgres-rw.stellaops-deps.svc", port: 5432 } };
+        const { c: x, all: behind } = await evaluate("pg", args(OPTIONS, { server: pooled }));
+        const env = (byType(behind, T.job)[0].inputs.spec as any).template.spec.containers[0].env;
+        assert.deepStrictEqual(env.filter((e: any) => ["PGHOST", "PGSSLMODE"].includes(e.name)).map((e: any) => e.value), ["postgres-rw.stellaops-deps.svc", "require"]);
+        assert.match(await value<string>(x.services.scanner.connectionString), /^Host=postgres-pooler\.stellaops-deps\.svc;/);
+        assert.match(await value<string>(x.migrator.connectionStrings.scanner), /^Host=postgres-rw\.stellaops-deps\.svc;/);
+        assert.match(await value<string>(x.migrator.dsn), /@postgres-rw\.stellaops-deps\.svc:5432\//);
+    });
 });
