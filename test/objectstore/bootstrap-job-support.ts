@@ -2,8 +2,10 @@
  * What the object storage bootstrap Job's real-server tests need: the MinIO client (`mc`) and a
  * MinIO server, both built from Go modules outside the repo (CI: see `MC_MODULE`/`MINIO_MODULE`),
  * a throwaway MinIO on free loopback ports in a temp dir, and the component under mocks for a
- * given endpoint and root credentials.
+ * given endpoint and root credentials; the test cases (both layouts, the backup extras) and the
+ * bucket state as a server reports it.
  */
+import { GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -11,10 +13,14 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ObjectStoreBootstrapJob } from "../../components/objectstore/bootstrap-job";
 import type { ExtraIdentity } from "../../components/objectstore/bootstrap-job-script";
-import type { BucketSpec, ObjectStorePlan } from "../../components/objectstore/plan";
+import { BucketSpec, ObjectStorePlan, planObjectStore } from "../../components/objectstore/plan";
+import { planBackup } from "../../components/backup/plan";
+import { planPostgres } from "../../components/postgres/plan";
+import { OPTIONS as PG } from "../postgres/plan.test";
 import { resetResources, resources, value } from "../harness";
 import { LocalJob, localJob } from "../postgres/bootstrap-job-support";
 import { freePort, Proc, startProcess, tempDir, waitFor } from "../support/servers";
+import { catalogWithEvidenceLocker, OPTIONS } from "./support";
 
 /** `GOTOOLCHAIN=local go install <this>` (3m38s cold on 2 cores, Go 1.26). */
 export const MC_MODULE = "github.com/minio/mc@v0.0.0-20250313080218-cf909e1063a9";
@@ -94,3 +100,36 @@ export async function evaluateStoreJob(name: string, plan: ObjectStorePlan, endp
 
 /** PATH with mc's directory first, for runLocally. */
 export const pathWith = (binary: string) => `${path.dirname(binary)}:${process.env.PATH ?? "/usr/bin:/bin"}`;
+
+/** Both layouts, with short retention and expiry (the servers keep what the tests write). */
+export const CASES: { title: string; plan: ObjectStorePlan }[] = [
+    { title: "buckets per purpose (GOVERNANCE)", plan: planObjectStore({ ...OPTIONS.perPurpose, bucketPrefix: "it", retention: { mode: "GOVERNANCE", days: 1 }, replayExpirationDays: 2 }, catalogWithEvidenceLocker()) },
+    { title: "one shared bucket (COMPLIANCE)", plan: planObjectStore({ ...OPTIONS.shared, sharedBucket: "it-shared", retention: { mode: "COMPLIANCE", days: 1 }, replayExpirationDays: 2 }, catalogWithEvidenceLocker()) },
+];
+
+/** The backup bucket and its writer and reader, as the airgap stack adds them (BackupStorage's names and policies). */
+export const BACKUP = planBackup(planPostgres(PG), { bucket: "it-backups", retentionDays: 1 }, PG.rolePrefix);
+export const BACKUP_EXTRAS = {
+    extraBuckets: [BACKUP.bucket],
+    extraIdentities: [
+        { user: "it-backup-w", policy: BACKUP.writerPolicy },
+        { user: "it-backup-r", policy: BACKUP.readerPolicy },
+    ],
+};
+
+export const s3 = (url: string, accessKeyId: string, secretAccessKey: string) => new S3Client({ endpoint: url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+
+/** Buckets (versioning, default retention, lifecycle) as the server reports them. */
+export async function bucketState(client: S3Client, plan: ObjectStorePlan) {
+    const out: unknown[] = [];
+    for (const b of plan.buckets) {
+        const versioning = (await client.send(new GetBucketVersioningCommand({ Bucket: b.name }))).Status;
+        const lock = await client.send(new GetObjectLockConfigurationCommand({ Bucket: b.name })).then((r) => r.ObjectLockConfiguration?.Rule?.DefaultRetention, (e: Error) => e.name);
+        const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b.name })).then(
+            (r) => r.Rules?.map((x) => ({ id: x.ID, prefix: x.Filter?.Prefix ?? x.Prefix ?? "", expirationDays: x.Expiration?.Days, noncurrentDays: x.NoncurrentVersionExpiration?.NoncurrentDays })),
+            (e: Error) => e.name,
+        );
+        out.push({ bucket: b.name, versioning, lock, lifecycle });
+    }
+    return out;
+}

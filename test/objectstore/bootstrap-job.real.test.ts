@@ -1,63 +1,23 @@
 /**
  * The object storage bootstrap Job's own script, files and environment (from the component under
- * mocks, secrets resolved from its Secret) run with a real `mc` (built from its Go module):
- * - on MinIO, the reference of the admin API RustFS implements: the whole script twice (with the
- *   backup bucket and its identities as extras), the same buckets, versioning, lock, retention,
- *   lifecycle, users and policies after both runs, and each service's and backup identity's
- *   credentials from the component's outputs doing exactly their grants; a rotated key;
- * - on versitygw, what it implements (buckets with lock, versioning, default retention) twice,
- *   and exactly what it does not (lifecycle, the MinIO admin API);
- * - against a recording stand-in: a repeated policy attach tolerated only for MinIO's answer;
- * - against nothing: a bounded wait that fails without printing a secret.
+ * mocks, secrets resolved from its Secret) run with a real `mc` (built from its Go module) on
+ * MinIO, the reference of the admin API RustFS implements: the whole script twice (with the
+ * backup bucket and its identities as extras), the same buckets, versioning, lock, retention,
+ * lifecycle, users and policies after both runs, each service's and backup identity's
+ * credentials from the component's outputs doing exactly their grants, and a rotated key.
+ * Servers that implement less: bootstrap-job-partial.real.test.ts.
  */
-import { GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectLockConfigurationCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ALREADY_ATTACHED, policyName, renderObjectStoreScript } from "../../components/objectstore/bootstrap-job-script";
-import { ObjectStorePlan, planObjectStore } from "../../components/objectstore/plan";
-import { planBackup } from "../../components/backup/plan";
-import { planPostgres } from "../../components/postgres/plan";
-import { OPTIONS as PG } from "../postgres/plan.test";
+import { policyName, renderObjectStoreScript } from "../../components/objectstore/bootstrap-job-script";
+import type { ObjectStorePlan } from "../../components/objectstore/plan";
 import { JobRun, expectSuccess, runLocally } from "../postgres/bootstrap-job-support";
-import { freePort, requireBinary, tempDir } from "../support/servers";
-import { evaluateStoreJob, EvaluatedStoreJob, Minio, pathWith, requireMc, requireMinio, startMinio } from "./bootstrap-job-support";
-import { startStandIn, StandIn } from "./bootstrap-job-standin";
-import { outcome, startGateway, VERSITYGW_CANDIDATES, Gateway } from "./s3-support";
-import { catalogWithEvidenceLocker, OPTIONS } from "./support";
-
-const CASES: { title: string; plan: ObjectStorePlan }[] = [
-    { title: "buckets per purpose (GOVERNANCE)", plan: planObjectStore({ ...OPTIONS.perPurpose, bucketPrefix: "it", retention: { mode: "GOVERNANCE", days: 1 }, replayExpirationDays: 2 }, catalogWithEvidenceLocker()) },
-    { title: "one shared bucket (COMPLIANCE)", plan: planObjectStore({ ...OPTIONS.shared, sharedBucket: "it-shared", retention: { mode: "COMPLIANCE", days: 1 }, replayExpirationDays: 2 }, catalogWithEvidenceLocker()) },
-];
-
-/** The backup bucket and its writer and reader, as the airgap stack adds them (BackupStorage's names and policies). */
-const BACKUP = planBackup(planPostgres(PG), { bucket: "it-backups", retentionDays: 1 }, PG.rolePrefix);
-const BACKUP_EXTRAS = {
-    extraBuckets: [BACKUP.bucket],
-    extraIdentities: [
-        { user: "it-backup-w", policy: BACKUP.writerPolicy },
-        { user: "it-backup-r", policy: BACKUP.readerPolicy },
-    ],
-};
-
-const s3 = (url: string, accessKeyId: string, secretAccessKey: string) => new S3Client({ endpoint: url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
-
-/** Buckets (versioning, default retention, lifecycle) as the server reports them. */
-async function bucketState(client: S3Client, plan: ObjectStorePlan) {
-    const out: unknown[] = [];
-    for (const b of plan.buckets) {
-        const versioning = (await client.send(new GetBucketVersioningCommand({ Bucket: b.name }))).Status;
-        const lock = await client.send(new GetObjectLockConfigurationCommand({ Bucket: b.name })).then((r) => r.ObjectLockConfiguration?.Rule?.DefaultRetention, (e: Error) => e.name);
-        const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b.name })).then(
-            (r) => r.Rules?.map((x) => ({ id: x.ID, prefix: x.Filter?.Prefix ?? x.Prefix ?? "", expirationDays: x.Expiration?.Days, noncurrentDays: x.NoncurrentVersionExpiration?.NoncurrentDays })),
-            (e: Error) => e.name,
-        );
-        out.push({ bucket: b.name, versioning, lock, lifecycle });
-    }
-    return out;
-}
+import { requireBinary, tempDir } from "../support/servers";
+import { BACKUP, BACKUP_EXTRAS, bucketState, CASES, evaluateStoreJob, EvaluatedStoreJob, Minio, pathWith, requireMc, requireMinio, s3, startMinio } from "./bootstrap-job-support";
+import { outcome } from "./s3-support";
 
 describe("the object storage bootstrap Job's script", () => {
     it("is POSIX sh that shellcheck passes (mc images run it with bash or busybox sh)", function () {
@@ -179,113 +139,4 @@ describe("the object storage bootstrap Job's script with mc on MinIO", function 
             });
         });
     }
-});
-
-describe("the object storage bootstrap Job's script with mc on versitygw", function () {
-    this.timeout(120000);
-    let mc: string;
-    let gw: Gateway;
-    let dir: string;
-    const root = () => ({ accessKey: gw.root.accessKeyId, secretKey: gw.root.secretAccessKey });
-    // versitygw implements neither lifecycle nor the MinIO admin API (see the next tests): buckets only.
-    const bucketsOnly = (p: ObjectStorePlan): ObjectStorePlan => ({ ...p, buckets: p.buckets.map((b) => ({ ...b, lifecycle: [] })) });
-
-    before(async function () {
-        mc = requireMc(this);
-        gw = await startGateway(requireBinary(this, "versitygw", VERSITYGW_CANDIDATES));
-        dir = tempDir("mc-versitygw");
-    });
-    after(async () => {
-        await gw?.stop();
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
-
-    it("creates the buckets with object lock where planned, versioning and default retention, and a second run changes nothing", async () => {
-        const plan = bucketsOnly(CASES[0].plan);
-        const e = await evaluateStoreJob("os-vgw", plan, gw.url, root(), { users: false });
-        await expectSuccess(runLocally(e.job, path.join(dir, "1"), { PATH: pathWith(mc) }), "first run");
-        const state = await bucketState(gw.client(), plan);
-        await expectSuccess(runLocally(e.job, path.join(dir, "2"), { PATH: pathWith(mc) }), "second run");
-        assert.deepStrictEqual(await bucketState(gw.client(), plan), state);
-        for (const [i, b] of plan.buckets.entries()) {
-            const s = state[i] as { versioning: string; lock: unknown };
-            assert.deepStrictEqual([s.versioning, s.lock !== undefined && typeof s.lock === "object" ? s.lock : "none"], ["Enabled", b.objectLock ? { Mode: b.objectLock.mode, Days: b.objectLock.days } : "none"], b.name);
-        }
-        // without users, every service is given the root credentials, as the direct flow does
-        assert.deepStrictEqual(new Set(Object.values(e.credentials).map((c) => c.accessKeyId)), new Set([gw.root.accessKeyId]));
-    });
-
-    it("does not implement what the rest of the script needs: `mc ilm rule import` (501) and the MinIO admin API", async () => {
-        const withLifecycle = await evaluateStoreJob("os-vgw-ilm", CASES[0].plan, gw.url, root(), { users: false });
-        const ilm = await runLocally(withLifecycle.job, path.join(dir, "ilm"), { PATH: pathWith(mc) });
-        assert.notStrictEqual(ilm.status, 0);
-        assert.match(ilm.stderr, /Unable to set new lifecycle rules\. A header you provided implies functionality that is not implemented/);
-        const users = await evaluateStoreJob("os-vgw-users", bucketsOnly(CASES[0].plan), gw.url, root());
-        const admin = await runLocally(users.job, path.join(dir, "users"), { PATH: pathWith(mc) });
-        assert.notStrictEqual(admin.status, 0);
-        assert.match(admin.stderr, /Unable to add new user\./);
-    });
-});
-
-describe("the object storage bootstrap Job's script with mc against a recording stand-in", function () {
-    this.timeout(60000);
-    let mc: string;
-    let standIn: StandIn;
-    let e: EvaluatedStoreJob;
-    let dir: string;
-    const plan = CASES[0].plan;
-    const run = (name: string) => runLocally(e.job, path.join(dir, name), { PATH: pathWith(mc) });
-
-    before(async function () {
-        mc = requireMc(this);
-        standIn = await startStandIn(ALREADY_ATTACHED);
-        dir = tempDir("mc-standin");
-        e = await evaluateStoreJob("os-standin", plan, standIn.url, { accessKey: "standinroot", secretKey: "standinsecret0123456789" });
-    });
-    after(async () => {
-        await standIn?.stop();
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
-
-    it("sends the planned lock, lifecycle and policies, and each service's user", async () => {
-        standIn.attach = "attached";
-        await expectSuccess(run("first"), "first run");
-        const r = standIn.requests;
-        const created = r.filter((x) => x.method === "PUT" && Object.keys(x.query).length === 0).map((x) => [x.path.slice(1), x.lock === "true"]);
-        assert.deepStrictEqual(created, plan.buckets.map((b) => [b.name, !!b.objectLock]));
-        const lifecycle = r.filter((x) => "lifecycle" in x.query).map((x) => x.body);
-        assert.deepStrictEqual(lifecycle.length, plan.buckets.filter((b) => b.lifecycle.length > 0).length);
-        for (const body of lifecycle) assert.match(body, /<Expiration><Days>2<\/Days><\/Expiration><ID>replay-expiry<\/ID><Filter><Prefix>[^<]*<\/Prefix><\/Filter><NoncurrentVersionExpiration><NoncurrentDays>2<\/NoncurrentDays>/);
-        const policies = r.filter((x) => x.path.endsWith("/add-canned-policy")).map((x) => [x.query.name, JSON.parse(x.body)]);
-        assert.deepStrictEqual(policies, plan.services.map((s) => [policyName("stellaops", s.service), JSON.parse(e.job.files[`policy-${s.service}.json`])]));
-        assert.deepStrictEqual(r.filter((x) => x.path.endsWith("/add-user")).map((x) => x.query.accessKey), plan.services.map((s) => s.service));
-        for (const x of r) assert.ok(!x.body.includes(e.credentials[plan.services[0].service].secretAccessKey), "secret keys travel encrypted");
-    });
-
-    it("tolerates a repeated attach only when the server says the change is already in effect", async () => {
-        standIn.attach = "minio"; // mc itself accepts XMinioAdminPolicyChangeAlreadyApplied
-        await expectSuccess(run("repeat-minio"), "repeat, MinIO's code");
-        standIn.attach = "message-only"; // an mc that does not know the code fails with MinIO's message: the script accepts it
-        const older = await expectSuccess(run("repeat-message"), "repeat, message only");
-        assert.match(older.stdout, /policy stellaops-\w+ was already attached to \w+/);
-        standIn.attach = "other-error";
-        const refused = await run("refused");
-        assert.notStrictEqual(refused.status, 0);
-        assert.match(refused.stderr, /The specified user does not exist\./);
-    });
-});
-
-describe("the object storage bootstrap Job's script when nothing answers", () => {
-    it("fails after waitSeconds, printing no secret", async function () {
-        const mc = requireMc(this);
-        const rootKeys = { accessKey: "nobodyroot", secretKey: "nobodysecret0123456789" };
-        const e = await evaluateStoreJob("os-closed", CASES[0].plan, `http://127.0.0.1:${await freePort()}`, rootKeys, { waitSeconds: 2 });
-        const dir = tempDir("mc-closed");
-        const r = await runLocally(e.job, path.join(dir, "run"), { PATH: pathWith(mc) });
-        fs.rmSync(dir, { recursive: true, force: true });
-        assert.strictEqual(r.status, 1, r.stderr);
-        assert.match(r.stderr, /did not answer within 2s: mc: <ERROR> Unable to list folder\./);
-        assert.ok(r.ms >= 2000, `waited ${r.ms} ms`);
-        for (const secret of [rootKeys.secretKey, ...Object.values(e.credentials).map((c) => c.secretAccessKey)]) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), "a secret was printed");
-    });
 });
