@@ -4,7 +4,8 @@
  * the hashes reach a config file; the route password reaches the servers' environment only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { generatedPassword, generatedPasswordWithHash } from "../credentials";
+import { generationOf, RotationPlan } from "../rotation";
 import { NatsServerLayout } from "./layout";
 import { NatsPlan, natsUsers } from "./plan";
 import { NatsPasswordHashes, renderNatsAccounts, renderNatsConf } from "./render";
@@ -14,6 +15,12 @@ export const NATS_CREDENTIALS_TYPE = "stellaops:nats:Credentials";
 export interface NatsCredentialsArgs {
     /** The plan: one password per user in `natsUsers(plan)`, and a route password for a cluster. */
     readonly plan: NatsPlan;
+    /**
+     * Password generations: a service's account user follows its service, the system user the
+     * epoch. nats-server refuses a user listed twice, so a rotated user has only its new
+     * password once the server loads the new config. @default no rotation
+     */
+    readonly rotation?: RotationPlan;
 }
 
 export class NatsCredentials extends pulumi.ComponentResource {
@@ -27,18 +34,19 @@ export class NatsCredentials extends pulumi.ComponentResource {
     constructor(name: string, args: NatsCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(NATS_CREDENTIALS_TYPE, name, {}, opts);
         // Alphanumeric: safe in URLs and config files without quoting rules.
-        const password = (suffix: string) => new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this });
         const passwords: Record<string, pulumi.Output<string>> = {};
         const hashes: Record<string, pulumi.Output<string>> = {};
+        const service = new Map(args.plan.accounts.map((a) => [a.user, a.service]));
         for (const { user } of natsUsers(args.plan)) {
-            const pw = password(user);
-            passwords[user] = pulumi.secret(pw.result);
-            hashes[user] = pulumi.secret(pw.bcryptHash);
+            const pw = generatedPasswordWithHash(`${name}-${user}`, { parent: this }, 32, generationOf(args.rotation, service.get(user)));
+            passwords[user] = pw.password;
+            hashes[user] = pw.bcryptHash;
         }
         this.passwords = passwords;
         this.bcryptHashes = hashes;
         // User names are service names (no hyphen), so this child name never collides with one.
-        if (args.plan.cluster) this.routePassword = pulumi.secret(password("cluster-route").result);
+        // Not rotated: servers restarted one by one with a new route password would split the cluster.
+        if (args.plan.cluster) this.routePassword = generatedPassword(`${name}-cluster-route`, { parent: this });
         this.registerOutputs({ passwords: this.passwords, bcryptHashes: this.bcryptHashes, routePassword: this.routePassword });
     }
 }

@@ -7,12 +7,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NatsCredentials, secretNatsAccounts } from "./credentials";
 import { NatsPlan } from "./plan";
+import type { RotationPlan } from "../rotation";
 
 export const NATS_EXTERNAL_ACCOUNTS_TYPE = "stellaops:nats:ExternalAccounts";
 
 export interface NatsExternalAccountsArgs {
     /** The NATS plan (planNats), computed once by the stack; a single server's (no cluster). */
     readonly plan: NatsPlan;
+    /** Password generations (components/rotation.ts). @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 export class NatsExternalAccounts extends pulumi.ComponentResource {
@@ -26,7 +29,7 @@ export class NatsExternalAccounts extends pulumi.ComponentResource {
         super(NATS_EXTERNAL_ACCOUNTS_TYPE, name, {}, opts);
         if (args.plan.cluster) throw new Error(`${name}: an existing server's cluster is its operator's business: expected a plan without cluster`);
         // Stacks made before this component had the credentials at the root: keep their passwords.
-        this.credentials = new NatsCredentials(`${name}-credentials`, { plan: args.plan }, { parent: this, aliases: [{ parent: pulumi.rootStackResource }] });
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan: args.plan, rotation: args.rotation }, { parent: this, aliases: [{ parent: pulumi.rootStackResource }] });
         this.passwords = this.credentials.passwords;
         this.accountsConf = secretNatsAccounts(args.plan, this.credentials.bcryptHashes);
         this.registerOutputs({ credentials: this.credentials, passwords: this.passwords, accountsConf: this.accountsConf });

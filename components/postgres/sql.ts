@@ -24,7 +24,14 @@ const list = (names: readonly string[]): string => names.map((n) => `'${n}'`).jo
 function roleSql(role: PlannedRole, superuser: boolean): string[] {
     const exists = `WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role.name}')`;
     const lines = role.login
-        ? [`SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${role.name}', :'${passwordVariable(role)}') ${exists}\\gexec`]
+        ? [
+              `SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${role.name}', :'${passwordVariable(role)}') ${exists}\\gexec`,
+              // Rotation mode: an existing role takes the given password; its open sessions stay
+              // (PostgreSQL checks passwords only when a connection starts).
+              `\\if :${ROTATE_MODE}`,
+              `SELECT format('ALTER ROLE %I PASSWORD %L', '${role.name}', :'${passwordVariable(role)}')\\gexec`,
+              `\\endif`,
+          ]
         : [`SELECT format('CREATE ROLE %I NOLOGIN', '${role.name}') ${exists}\\gexec`];
     // Only a superuser may even name SUPERUSER, REPLICATION or BYPASSRLS in ALTER ROLE; a managed
     // admin asserts them afterwards instead (see the check below the roles).
@@ -40,6 +47,28 @@ function attributeCheck(plan: PostgresPlan): string[] {
         "-- A managed admin cannot clear SUPERUSER/REPLICATION/BYPASSRLS: refuse roles that have them.",
         `DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname IN (${list(plan.roles.map((r) => r.name))}) AND (rolsuper OR rolreplication OR rolbypassrls)) THEN`,
         `RAISE EXCEPTION 'a planned role is SUPERUSER, REPLICATION or BYPASSRLS; only a superuser can change that'; END IF; END $$;`,
+    ];
+}
+
+/** psql variable that switches rotation mode on (`-v rotate=on`); off when absent. */
+export const ROTATE_VARIABLE = "rotate";
+const ROTATE_MODE = "rotate_mode";
+
+/**
+ * `rotate` absent means off; anything but on/off (true/false, yes/no, 1/0) stops the script,
+ * because psql's own \if takes an unrecognised value as false.
+ */
+function rotationMode(): string[] {
+    return [
+        `\\if :{?${ROTATE_VARIABLE}}`,
+        `\\else`,
+        `\\set ${ROTATE_VARIABLE} off`,
+        `\\endif`,
+        `SELECT CASE WHEN lower(:'${ROTATE_VARIABLE}') IN ('on', 'true', 'yes', '1') THEN 'on' WHEN lower(:'${ROTATE_VARIABLE}') IN ('off', 'false', 'no', '0') THEN 'off' END AS ${ROTATE_MODE}\\gset`,
+        `\\if :{?${ROTATE_MODE}}`,
+        `\\else`,
+        `DO $$ BEGIN RAISE EXCEPTION 'psql variable ${ROTATE_VARIABLE}: expected on or off'; END $$;`,
+        `\\endif`,
     ];
 }
 
@@ -77,11 +106,13 @@ export function renderBootstrapSql(plan: PostgresPlan): string {
         su
             ? "-- Run as a superuser:"
             : "-- Run as the managed-service admin (LOGIN CREATEROLE CREATEDB, not a superuser; PostgreSQL 16+):",
-        "--   psql -v ON_ERROR_STOP=1 " + logins.map((r) => `-v ${passwordVariable(r)}=...`).join(" ") + " -d postgres -f bootstrap.sql",
-        "-- Passwords are set when a role is created; rotate with ALTER ROLE ... PASSWORD.",
+        "--   psql -v ON_ERROR_STOP=1 " + logins.map((r) => `-v ${passwordVariable(r)}=...`).join(" ") + ` [-v ${ROTATE_VARIABLE}=on] -d postgres -f bootstrap.sql`,
+        "-- A password is set when its role is created; existing roles keep theirs unless",
+        `-- -v ${ROTATE_VARIABLE}=on: then every login role takes the given password (ALTER ROLE ... PASSWORD).`,
         ...plan.limitations.map((l) => `-- Not a superuser (${l.key}): ${l.what}.`),
         "\\set ON_ERROR_STOP on",
         ...logins.flatMap((r) => requireVariable(passwordVariable(r))),
+        ...rotationMode(),
         "",
         "-- Roles (cluster-wide)",
         ...plan.roles.flatMap((r) => roleSql(r, su)),

@@ -16,6 +16,13 @@ export interface AclUserSpec {
     readonly rules: readonly string[];
     /** SHA-256 hex of the password; the provider never sees the plaintext. */
     readonly passwordHash: string;
+    /** During a rotation: SHA-256 hex of the previous password, accepted until the next rotation. */
+    readonly previousHash?: string;
+}
+
+/** Every hash the user accepts, current first. */
+function hashesOf(u: AclUserSpec): string[] {
+    return u.previousHash ? [u.passwordHash, u.previousHash] : [u.passwordHash];
 }
 
 export interface AclUsersInputs {
@@ -57,11 +64,12 @@ async function withAdmin<T>(p: AclUsersInputs, fn: (call: Call) => Promise<T>): 
 }
 
 function sameUser(a: AclUserSpec, b: AclUserSpec): boolean {
-    return a.passwordHash === b.passwordHash && a.rules.join(" ") === b.rules.join(" ");
+    return hashesOf(a).join(" ") === hashesOf(b).join(" ") && a.rules.join(" ") === b.rules.join(" ");
 }
 
 function usersKey(users: readonly AclUserSpec[]): string {
-    return JSON.stringify([...users].sort((a, b) => a.name.localeCompare(b.name)).map((u) => [u.name, u.passwordHash, u.rules]));
+    // A previous hash enters the key only when there is one: stacks that never rotated diff as before.
+    return JSON.stringify([...users].sort((a, b) => a.name.localeCompare(b.name)).map((u) => (u.previousHash ? [u.name, u.passwordHash, u.previousHash, u.rules] : [u.name, u.passwordHash, u.rules])));
 }
 
 /** Writes the users where the server reads them at start-up; fails loudly when it cannot. */
@@ -81,7 +89,8 @@ async function apply(news: AclUsersInputs, olds?: AclUsersInputs): Promise<void>
             const old = before.get(u.name);
             // Only new and changed users are written: an update touches exactly what the diff reported.
             if (old && sameUser(old, u)) continue;
-            await call("ACL", "SETUSER", u.name, "reset", "on", `#${u.passwordHash}`, ...u.rules);
+            // `reset` drops the hash two rotations old; open connections of the user stay authenticated.
+            await call("ACL", "SETUSER", u.name, "reset", "on", ...hashesOf(u).map((h) => `#${h}`), ...u.rules);
         }
         const keep = new Set(news.users.map((u) => u.name));
         for (const name of before.keys()) if (!keep.has(name)) await call("ACL", "DELUSER", name);
@@ -103,7 +112,7 @@ function checkInputs(news: AclUsersInputs): pulumi.dynamic.CheckFailure[] {
         if (!/^[^\s]+$/.test(u.name)) failures.push({ property: "users", reason: `expected a user name without spaces, got "${u.name}"` });
         if (u.name === "default" || u.name === news.adminUser) failures.push({ property: "users", reason: `expected a user other than default and the admin user, got "${u.name}"` });
         if (seen.has(u.name)) failures.push({ property: "users", reason: `expected each user once, "${u.name}" repeats` });
-        if (!/^[0-9a-f]{64}$/.test(u.passwordHash)) failures.push({ property: "users", reason: `expected a sha256 hex password hash for "${u.name}"` });
+        if (!hashesOf(u).every((h) => /^[0-9a-f]{64}$/.test(h))) failures.push({ property: "users", reason: `expected sha256 hex password hashes for "${u.name}"` });
         seen.add(u.name);
     }
     return failures;
@@ -144,14 +153,14 @@ export const aclUsersProvider: pulumi.dynamic.ResourceProvider<AclUsersInputs, A
     },
     async read(id, props) {
         if (!props) return { id };
-        // A user deleted, disabled or given another password by hand drops out of state; the next `up` restores it.
+        // A user deleted, disabled or missing one of its passwords drops out of state; the next `up` restores it.
         const users = await withAdmin(props, async (call) => {
             const kept: AclUserSpec[] = [];
             for (const u of props.users) {
                 const info = parseGetUser(await call("ACL", "GETUSER", u.name));
                 const flags = (info?.get("flags") ?? []) as string[];
                 const hashes = (info?.get("passwords") ?? []) as string[];
-                if (info && flags.includes("on") && hashes.includes(u.passwordHash)) kept.push(u);
+                if (info && flags.includes("on") && hashesOf(u).every((h) => hashes.includes(h))) kept.push(u);
             }
             return kept;
         });

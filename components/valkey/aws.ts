@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AwsNetworkArgs, clientSecurityGroup } from "../aws/security-group";
-import { Passwords, createPasswords } from "./credentials";
+import { Passwords, rotatedPasswords } from "./credentials";
+import type { RotationPlan } from "../rotation";
 import type { InstanceEndpoint } from "../types";
 import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
 
@@ -38,6 +39,8 @@ export interface ValkeyElastiCacheArgs extends AwsNetworkArgs {
     readonly nodeType: string;
     /** Read replicas per instance; with one or more, Multi-AZ failover is on. */
     readonly replicas: number;
+    /** Password generations; a rotated user keeps its previous password (ElastiCache users hold two) until the next rotation. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 /** Short tag per instance: physical names stay within ElastiCache's 40 characters. */
@@ -55,23 +58,26 @@ export class ValkeyElastiCache extends pulumi.ComponentResource {
         const plan = args.plan;
         const prefix = args.namePrefix;
         // No probe user: ElastiCache runs its own health checks.
-        this.passwords = createPasswords(name, { ...plan, passwordUsers: plan.passwordUsers.filter((u) => u.name !== plan.probe) }, this);
+        const pw = rotatedPasswords(name, { ...plan, passwordUsers: plan.passwordUsers.filter((u) => u.name !== plan.probe) }, this, args.rotation);
+        this.passwords = pw.passwords;
+        // Current first: a user accepts up to two passwords, so the previous one keeps working.
+        const accepted = (user: string) => [pw.passwords[user], ...(pw.previous[user] ? [pw.previous[user]] : [])];
 
         const sg = clientSecurityGroup(name, { ...args, groupName: `${prefix}-valkey`, description: "StellaOps Valkey clients", port: VALKEY_PORT }, this);
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { name: `${prefix}-valkey`, subnetIds: [...args.subnetIds] }, { parent: this });
 
         // AWS requires a user named `default` in every group: this one is off and can do nothing.
         const defaultPassword = new random.RandomPassword(`${name}-password-default`, { length: 32, special: false }, { parent: this });
-        const defaultUser = this.user(`${name}-user-default`, `${prefix}-default`, "default", accessString(false, ["-@all"]), pulumi.secret(defaultPassword.result));
+        const defaultUser = this.user(`${name}-user-default`, `${prefix}-default`, "default", accessString(false, ["-@all"]), [pulumi.secret(defaultPassword.result)]);
         const operatorRules = plan.instances[0].users.find((u) => u.kind === "operator")!.rules;
-        const operator = this.user(`${name}-user-operator`, `${prefix}-operator`, plan.operator, accessString(true, operatorRules), this.passwords[plan.operator]);
+        const operator = this.user(`${name}-user-operator`, `${prefix}-operator`, plan.operator, accessString(true, operatorRules), accepted(plan.operator));
 
         this.endpoints = {};
         this.replicationGroups = plan.instances.map((instance) => {
             const base = `${name}-${instance.key}`;
             const services = instance.users
                 .filter((u) => u.kind === "service")
-                .map((u) => this.user(`${base}-user-${u.service}`, physical(prefix, instance, u.service!), u.name, accessString(true, u.rules), this.passwords[u.name]));
+                .map((u) => this.user(`${base}-user-${u.service}`, physical(prefix, instance, u.service!), u.name, accessString(true, u.rules), accepted(u.name)));
             const group = new aws.elasticache.UserGroup(
                 `${base}-users`,
                 { userGroupId: physical(prefix, instance, "valkey"), engine: "valkey", userIds: [defaultUser, operator, ...services].map((u) => u.userId) },
@@ -117,10 +123,10 @@ export class ValkeyElastiCache extends pulumi.ComponentResource {
         this.registerOutputs({ passwords: this.passwords, endpoints: this.endpoints, replicationGroups: this.replicationGroups });
     }
 
-    private user(name: string, userId: string, userName: string, access: string, password: pulumi.Input<string>): aws.elasticache.User {
+    private user(name: string, userId: string, userName: string, access: string, passwords: pulumi.Input<string>[]): aws.elasticache.User {
         return new aws.elasticache.User(
             name,
-            { userId, userName, engine: "valkey", accessString: access, authenticationMode: { type: "password", passwords: [password] } },
+            { userId, userName, engine: "valkey", accessString: access, authenticationMode: { type: "password", passwords } },
             { parent: this },
         );
     }

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerServer } from "../docker/container-server";
-import { Passwords, aclFile, createPasswords } from "./credentials";
+import { Passwords, aclFile, rotatedPasswords } from "./credentials";
+import type { RotationPlan } from "../rotation";
 import type { InstanceEndpoint, TlsPair } from "../types";
 import type { InstanceKey, ValkeyPlan } from "./plan";
 import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, aclfilePath, probeCommand, renderValkeyConf } from "./render";
@@ -27,6 +28,8 @@ export interface ValkeyContainersArgs {
     readonly namePrefix: string;
     /** PEM certificate and key, required when the plan has TLS on (the key is kept secret). @default none */
     readonly tls?: TlsPair;
+    /** Password generations; a rotated user keeps its previous password until the next rotation. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 export class ValkeyContainers extends pulumi.ComponentResource {
@@ -41,14 +44,16 @@ export class ValkeyContainers extends pulumi.ComponentResource {
         super(VALKEY_CONTAINERS_TYPE, name, {}, opts);
         const plan = args.plan;
         if (plan.tls && !args.tls) throw new Error("valkey.tls is true: expected a certificate and key (tls.cert, tls.key)");
-        this.passwords = createPasswords(name, plan, this);
+        const pw = rotatedPasswords(name, plan, this, args.rotation);
+        this.passwords = pw.passwords;
         const settings = CONTAINER_SETTINGS;
         this.endpoints = {};
         this.servers = plan.instances.map((instance, i) => {
             const containerName = `${args.namePrefix}-${instance.name}`;
             const files = [
                 { path: CONF_PATH, content: renderValkeyConf(plan, instance, settings) as pulumi.Input<string> },
-                { path: aclfilePath(settings, instance), content: aclFile(instance, this.passwords) },
+                // A changed aclfile recreates the container (uploads), which loads both hashes of a rotated user.
+                { path: aclfilePath(settings, instance), content: aclFile(instance, pw.passwords, pw.previous) },
             ];
             if (plan.tls && args.tls) {
                 files.push({ path: `${settings.tlsDir}/tls.crt`, content: args.tls.cert }, { path: `${settings.tlsDir}/tls.key`, content: pulumi.secret(args.tls.key) });

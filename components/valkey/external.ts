@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AclUserSpec, AclUsersInputs, aclUsersProvider } from "./acl-provider";
-import { Passwords, createPasswords, passwordHashes } from "./credentials";
+import { Passwords, acceptedHashes, rotatedPasswords } from "./credentials";
+import type { RotationPlan } from "../rotation";
 import type { ValkeyPlan } from "./plan";
 
 export const VALKEY_EXTERNAL_TYPE = "stellaops:valkey:ValkeyExternalUsers";
@@ -18,6 +19,8 @@ export interface ValkeyExternalUsersArgs {
     readonly adminUser: string;
     /** Its password (secret). */
     readonly adminPassword: pulumi.Input<string>;
+    /** Password generations; a rotated user keeps its previous password until the next rotation. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 type Wrap<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -45,9 +48,11 @@ export class ValkeyExternalUsers extends pulumi.ComponentResource {
         // Service users only: the server's operators and health checks are its owners' business.
         const services = instance.users.filter((u) => u.kind === "service");
         const servicePlan = { ...plan, passwordUsers: plan.passwordUsers.filter((p) => services.some((s) => s.name === p.name)) };
-        this.passwords = createPasswords(name, servicePlan, this);
-        const users: pulumi.Output<AclUserSpec[]> = passwordHashes(this.passwords, services.map((u) => u.name)).apply((hashes) =>
-            services.map((u) => ({ name: u.name, rules: [...u.rules], passwordHash: hashes[u.name] })),
+        const pw = rotatedPasswords(name, servicePlan, this, args.rotation);
+        this.passwords = pw.passwords;
+        const users: pulumi.Output<AclUserSpec[]> = acceptedHashes(pw.passwords, pw.previous, services.map((u) => u.name)).apply((hashes) =>
+            // A user without a hash exists only in a targeted update that skipped its password.
+            services.filter((u) => hashes[u.name]).map((u) => ({ name: u.name, rules: [...u.rules], passwordHash: hashes[u.name][0], ...(hashes[u.name][1] && { previousHash: hashes[u.name][1] }) })),
         );
         this.acl = new ValkeyAclUsers(
             `${name}-acl`,

@@ -6,7 +6,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigFiles, StatefulServer } from "../kubernetes/stateful-server";
-import { Passwords, aclFile, createPasswords } from "./credentials";
+import { Passwords, aclFile, aclRevision, rotatedPasswords } from "./credentials";
+import type { RotationPlan } from "../rotation";
 import type { ClientSelector, InstanceEndpoint, TlsPair } from "../types";
 import type { InstanceKey, InstancePlan, ValkeyPlan } from "./plan";
 import { CONF_PATH, CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, aclfileName, probeCommand, renderValkeyConf } from "./render";
@@ -30,6 +31,8 @@ export interface ValkeyStatefulSetsArgs {
     readonly clients: ClientSelector;
     /** PEM certificate and key, required when the plan has TLS on (kept in a Secret). @default none */
     readonly tls?: TlsPair;
+    /** Password generations; a rotated user keeps its previous password until the next rotation. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 /** Memory: maxmemory plus overhead; the limit leaves room for the AOF rewrite's copy-on-write. */
@@ -48,7 +51,11 @@ export class ValkeyStatefulSets extends pulumi.ComponentResource {
         super(VALKEY_STATEFULSETS_TYPE, name, {}, opts);
         const plan = args.plan;
         if (plan.tls && !args.tls) throw new Error("valkey.tls is true: expected a certificate and key (tls.cert, tls.key)");
-        this.passwords = createPasswords(name, plan, this);
+        const pw = rotatedPasswords(name, plan, this, args.rotation);
+        this.passwords = pw.passwords;
+        // Valkey reads its aclfile at start-up only, and a changed Secret does not restart a pod:
+        // the revision in the pod template does, once per rotation (absent before the first).
+        const revision = aclRevision(plan, args.rotation);
         const settings = CONTAINER_SETTINGS;
         const probe = { exec: { command: probeCommand(plan, settings) }, timeoutSeconds: 5 };
         this.endpoints = {};
@@ -64,11 +71,12 @@ export class ValkeyStatefulSets extends pulumi.ComponentResource {
                     // The image's entrypoint runs as the non-root uid already; args replace only CMD.
                     args: ["valkey-server", CONF_PATH],
                     secretEnv: { [PROBE_PASSWORD_ENV]: this.passwords[plan.probe] },
+                    ...(revision && { env: { STELLAOPS_ACL_REVISION: revision } }),
                     ports: [{ name: "valkey", port: settings.port }],
                     storage: { size: args.storageSize, mountPath: settings.dir, storageClass: args.storageClass },
                     configFiles: [
                         { mountPath: path.posix.dirname(CONF_PATH), files: { [path.posix.basename(CONF_PATH)]: renderValkeyConf(plan, instance, settings) }, secret: false },
-                        { mountPath: settings.aclDir, files: { [aclfileName(instance)]: aclFile(instance, this.passwords) }, secret: true },
+                        { mountPath: settings.aclDir, files: { [aclfileName(instance)]: aclFile(instance, pw.passwords, pw.previous) }, secret: true },
                         ...tlsFiles,
                     ],
                     readiness: { ...probe, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },

@@ -50,22 +50,24 @@ const HASH = /^[0-9a-f]{64}$/;
 /**
  * One aclfile line. With a hash the user is on; without one it is rendered off with no
  * password (resetpass), so a file rendered for review can be loaded but opens no door.
- * The aclfile format has no comments, so the file is lines only.
+ * Several hashes (current first, then the previous password during a rotation) are all
+ * accepted. The aclfile format has no comments, so the file is lines only.
  */
-export function aclLine(user: AclUser, hash?: string): string {
+export function aclLine(user: AclUser, hash?: string | readonly string[]): string {
     if (user.kind === "default") return ["user", "default", "off", "resetpass", ...user.rules].join(" ");
-    if (hash !== undefined && !HASH.test(hash)) throw new Error(`password hash of ${user.name}: expected 64 lowercase hex characters (sha256)`);
-    const auth = hash ? ["on", `#${hash}`] : ["off", "resetpass"];
+    const hashes = hash === undefined ? [] : typeof hash === "string" ? [hash] : hash;
+    for (const h of hashes) if (!HASH.test(h)) throw new Error(`password hash of ${user.name}: expected 64 lowercase hex characters (sha256)`);
+    const auth = hashes.length > 0 ? ["on", ...hashes.map((h) => `#${h}`)] : ["off", "resetpass"];
     return ["user", user.name, ...auth, ...user.rules].join(" ");
 }
 
-/** An aclfile of these users; `hashes` maps user name to sha256 hex of its password. */
-export function renderAclUsers(users: readonly AclUser[], hashes?: Readonly<Record<string, string>>): string {
+/** An aclfile of these users; `hashes` maps user name to sha256 hex of its password(s). */
+export function renderAclUsers(users: readonly AclUser[], hashes?: Readonly<Record<string, string | readonly string[]>>): string {
     return `${users.map((u) => aclLine(u, hashes?.[u.name])).join("\n")}\n`;
 }
 
 /** The aclfile of one instance. */
-export function renderAclFile(instance: InstancePlan, hashes?: Readonly<Record<string, string>>): string {
+export function renderAclFile(instance: InstancePlan, hashes?: Readonly<Record<string, string | readonly string[]>>): string {
     return renderAclUsers(instance.users, hashes);
 }
 
