@@ -14,6 +14,7 @@ export const imagesFields = {
     valkey: image.default("valkey/valkey:8.1.4-bookworm").describe("Valkey image"),
     rustfs: image.default("rustfs/rustfs:1.0.0-alpha.69").describe("RustFS image"),
     nats: image.default("nats:2.11.9-alpine").describe("NATS image (used only when NATS is enabled)"),
+    mc: image.default("minio/mc:RELEASE.2025-03-12T17-29-24Z").describe("airgap `bootstrap: job`: the MinIO client the object-storage bootstrap Job runs (mc and a POSIX shell)"),
     pgbouncer: image.optional().describe("airgap `ha`: CloudNativePG's PgBouncer image from the mirror"),
     backup: image.default("curlimages/curl:8.17.0").describe("upload step of the PostgreSQL backups: a POSIX shell and curl >= 7.76 (dev, airgap; external: the rendered CronJob)"),
 };
@@ -39,6 +40,9 @@ export const kubernetesFields = {
         .describe("mirror registry every image comes from, e.g. registry.internal:5000"),
     storageClass: z.string({ error: "expected a StorageClass name" }).optional().describe("StorageClass of the PVCs; default the cluster's default class"),
     context: z.string({ error: "expected a kubeconfig context name" }).optional().describe("kubeconfig context; default the current one"),
+    bootstrap: oneOf(["job", "direct"] as const)
+        .default("job")
+        .describe("job: database objects, buckets and users made by in-cluster Jobs (the runner needs only the Kubernetes API); direct: by the Pulumi providers from the runner (port-forwards: `postgres.adminHost`/`adminPort`, `objectStore.providerEndpoint`)"),
     topology: oneOf(["single", "ha"] as const).default("single").describe("single: one pod per server (a lab); ha: PostgreSQL on CloudNativePG, Valkey with replicas and Sentinel, RustFS distributed, NATS as a 3-node cluster"),
     zoneSpread: oneOf(["required", "preferred"] as const).optional().describe("with `topology: ha`: whether members of a server must be in different zones (needs as many zones as members) or preferably are (default preferred)"),
     operatorNamespace: dnsLabel.optional().describe("airgap `ha`: namespace of the CloudNativePG operator and its Barman Cloud plugin (default cnpg-system)"),

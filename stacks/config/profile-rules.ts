@@ -52,6 +52,17 @@ export function checkProfile(cfg: StackConfig, ctx: Ctx): void {
     if ("aws" in cfg) checkAwsNetwork(cfg, ctx);
     checkNats(cfg, p, ctx);
     checkTopology(cfg, p, ctx);
+    checkBootstrap(cfg, ctx);
+}
+
+/** With in-cluster bootstrap Jobs, Pulumi never connects to PostgreSQL or S3: their admin addresses would be ignored. */
+function checkBootstrap(cfg: StackConfig, ctx: Ctx): void {
+    if (!("kubernetes" in cfg) || cfg.kubernetes.bootstrap !== "job") return;
+    const pg = cfg.postgres as Partial<Record<string, unknown>>;
+    const os = cfg.objectStore as Partial<Record<string, unknown>>;
+    for (const [section, key, value] of [["postgres", "adminHost", pg.adminHost], ["postgres", "adminPort", pg.adminPort], ["objectStore", "providerEndpoint", os.providerEndpoint]] as const) {
+        if (value !== undefined) issue(ctx, [section, key], "not used with kubernetes.bootstrap: job (the Jobs run in the cluster; set bootstrap: direct to reach the servers from the runner)", value);
+    }
 }
 
 /** Keys read only with `kubernetes.topology: ha` are refused with `single`: they would be ignored. */

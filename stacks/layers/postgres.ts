@@ -57,6 +57,11 @@ export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Post
         { plan, host: server.host, port: server.port, sslMode: server.sslMode, ...(server.migratorEndpoint && { migratorEndpoint: server.migratorEndpoint }) },
         { providers: [provider] },
     );
+    return { ...postgresConnections(plan, access, server), provider, schemas: access };
+}
+
+/** Per-service settings and the migrator from what made the roles (ServiceSchemas or the bootstrap Job). */
+export function postgresConnections(plan: PostgresPlan, access: Pick<ServiceSchemas, "services" | "migrator">, server: Pick<PostgresServer, "host" | "port" | "published">): Pick<Deployed, "postgres" | "postgresMigrator"> {
     const postgres: PerService<PostgresConnection> = {};
     for (const [name, a] of Object.entries(access.services)) {
         postgres[name] = {
@@ -72,5 +77,5 @@ export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Post
         };
     }
     const m = access.migrator;
-    return { postgres, postgresMigrator: { role: m.role, password: m.password, dsn: m.dsn }, provider, schemas: access };
+    return { postgres, postgresMigrator: { role: m.role, password: m.password, dsn: m.dsn } };
 }

@@ -35,6 +35,7 @@ export const AIRGAP = {
         rustfs: `mirror.local:5000/rustfs/rustfs@sha256:${DIGEST}`,
         nats: `mirror.local:5000/library/nats@sha256:${DIGEST}`,
         backup: `mirror.local:5000/curlimages/curl@sha256:${DIGEST}`,
+        mc: `mirror.local:5000/minio/mc@sha256:${DIGEST}`,
     },
 };
 export const AWS = {

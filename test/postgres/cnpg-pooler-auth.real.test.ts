@@ -10,7 +10,10 @@
 import * as assert from "assert";
 import { Client } from "pg";
 import { planCnpg } from "../../components/postgres/cnpg-plan";
-import { lookupFunction, poolerSpec } from "../../components/postgres/cnpg-specs";
+import * as fs from "fs";
+import * as path from "path";
+import { POOLER_AUTH_PASSWORD_VARIABLE, renderPoolerAuthSql } from "../../components/postgres/cnpg-pooler-auth-sql";
+import { poolerSpec } from "../../components/postgres/cnpg-specs";
 import { pgVersions, requirePostgres } from "../support/postgres";
 import { BASE } from "./cnpg-plan.test";
 import { Bootstrapped, bootstrap, expectDenied } from "./fixture";
@@ -26,14 +29,11 @@ for (const version of pgVersions()) {
             b = await bootstrap(requirePostgres(this, version), "superuser");
             b.apply();
             const plan = planCnpg(BASE, b.plan);
-            const fn = lookupFunction(plan, b.plan.roles.filter((r) => r.kind === "service").map((r) => r.name));
             su = await b.pg.connect({ database: b.plan.database });
-            // What CnpgPoolerAuth's Role, two Grants and Function amount to, run as the superuser.
-            await su.query(`CREATE ROLE ${plan.pooler.authRole} LOGIN NOINHERIT CONNECTION LIMIT ${plan.pooler.authConnectionLimit} PASSWORD '${password}'`);
-            await su.query(`GRANT CONNECT ON DATABASE ${b.plan.database} TO ${plan.pooler.authRole}`);
-            await su.query(`GRANT USAGE ON SCHEMA public TO ${plan.pooler.authRole}`);
-            const args = fn.args.map((a) => `${a.name} ${a.type}`).join(", ");
-            await su.query(`CREATE FUNCTION ${fn.schema}.${fn.name}(${args}) RETURNS ${fn.returns} LANGUAGE ${fn.language} ${fn.volatility} SECURITY DEFINER AS $body$${fn.body}$body$`);
+            // What the bootstrap Job runs (and CnpgPoolerAuth's resources amount to), applied twice: idempotent.
+            const file = path.join(b.pg.dir, "pooler-auth.sql");
+            fs.writeFileSync(file, renderPoolerAuthSql(plan, b.plan));
+            for (let i = 0; i < 2; i++) b.pg.psql(["-v", "ON_ERROR_STOP=1", "-v", `${POOLER_AUTH_PASSWORD_VARIABLE}=${password}`, "-d", b.plan.database, "-q", "-f", file]);
         });
         after(async () => {
             await su?.end();

@@ -31,7 +31,7 @@ describe("CnpgPoolerAuth (mocks)", () => {
         assert.deepStrictEqual([role.inputs.name, role.inputs.login, role.inputs.inherit, role.inputs.connectionLimit], ["stellaops_pooler_auth", true, false, 30]);
         assert.deepStrictEqual([role.inputs.password, role.rawInputs.password], ["[secret]", "auth-pw"]);
         assert.strictEqual(await value(auth.role), "stellaops_pooler_auth");
-        assert.ok(!role.protect, "owns nothing: replaced freely");
+        assert.ok(role.protect && role.retainOnDelete, "a login like the services': dropping it would lock every service out of the pooler");
     });
 
     it("grants CONNECT on the StellaOps database and USAGE on its schema public, nothing else, replaced delete-first", async () => {

@@ -73,7 +73,9 @@ for (const stack of STACKS) {
                     if (reads.has(d)) continue;
                     const target = byName.get(d);
                     assert.ok(target, `${r.name} dependsOn unknown ${d}`);
-                    const providerWaitsOnServer = r.type.startsWith("pulumi:providers:");
+                    // Whatever talks to a server waits for it: a provider, or a bootstrap Job.
+                    const isServer = /^kubernetes:(apps\/v1:StatefulSet|postgresql\.cnpg\.io\/v1:Cluster)$/.test(target.type);
+                    const providerWaitsOnServer = r.type.startsWith("pulumi:providers:") || (r.type === "kubernetes:batch/v1:Job" && isServer);
                     const withinOneComponent = r.parent !== null && r.parent === target.parent;
                     assert.ok(providerWaitsOnServer || withinOneComponent, `${r.name} dependsOn ${d}: crosses components without being a provider`);
                 }

@@ -64,6 +64,8 @@ export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
     // A CronJob's schedule and job template update in place; runs already started are not touched.
     "kubernetes:batch/v1:CronJob": { replace: K8S_NAME },
     "kubernetes:policy/v1:PodDisruptionBudget": { replace: K8S_NAME },
+    // A Job's pod template is immutable; the bootstrap Jobs carry a content hash in their name, so a change is a new Job that runs again.
+    "kubernetes:batch/v1:Job": { replace: [...K8S_NAME, "spec.template", "spec.selector", "spec.completions"], effect: "a new Job: it runs again (the bootstrap scripts are idempotent)" },
     // CloudNativePG custom resources: the operator reconciles changes in place (rolling, switchover first);
     // a new name is a new cluster. Storage size may grow in place, never shrink (the operator refuses).
     "kubernetes:postgresql.cnpg.io/v1:Cluster": { replace: K8S_NAME, effect: "a new cluster: a new, empty database" },

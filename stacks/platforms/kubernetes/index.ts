@@ -4,6 +4,7 @@
  * namespace with its connection settings. Loaded only by profiles on this platform.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { PostgresBackupCronJob } from "../../../components/backup/kubernetes";
 import { BackupRole } from "../../../components/backup/role";
 import { NatsCluster } from "../../../components/nats/cluster";
@@ -35,16 +36,17 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
 
     // Storage first: with ha, PostgreSQL archives into the backup bucket from the start.
     const storage = kubernetesStorage(ctx);
-    const archive = storage.backup?.archiver && { bucket: plans.backup!.bucket.name, endpoint: storage.serviceUrl, region: input.config.objectStore.region, credentials: storage.backup.archiver, serverPodLabels: storage.podLabels };
+    const archiver = storage.backup?.archiver;
+    const archive = archiver && { bucket: plans.backup!.bucket.name, endpoint: storage.serviceUrl, region: input.config.objectStore.region, credentials: archiver, serverPodLabels: storage.podLabels };
     const pg = kubernetesPostgres(ctx, archive);
     const valkey = deployValkey(ctx);
     const nats = deployNats(ctx);
     const backup = deployBackups(ctx, pg, storage);
     return {
-        postgres: pg.access.postgres,
-        postgresMigrator: pg.access.postgresMigrator,
+        postgres: pg.postgres,
+        postgresMigrator: pg.postgresMigrator,
         ...valkey,
-        objectStore: storage.store.services,
+        objectStore: storage.services,
         ...nats,
         ...(backup && { backup }),
         publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans),
@@ -62,7 +64,10 @@ function deployBackups({ input, plans, namespace, on }: K8sContext, pg: ReturnTy
     const out = { bucket: b.bucketName, reader: b.reader, ...(b.writer && { writer: b.writer }) };
     if (plans.cnpg) return { ...out, prefix: ARCHIVE_PREFIX, schedule: plans.cnpg.backup.schedule, ...(b.archiver && { archiver: b.archiver }) };
     const cfg = input.config;
-    const role = new BackupRole("backup-role", { plan, database: pg.access.schemas.database, roleNames: pg.access.schemas.roleNames }, { providers: [pg.access.provider] });
+    // direct: the provider makes the role; job: the bootstrap Job made it with this password.
+    const role = pg.direct
+        ? new BackupRole("backup-role", { plan, database: pg.direct.schemas.database, roleNames: pg.direct.schemas.roleNames }, { providers: [pg.direct.provider] })
+        : { roleName: pulumi.output(plan.role.name), password: pg.backupPassword! };
     new PostgresBackupCronJob(
         "backup",
         {
