@@ -106,7 +106,7 @@ export const PROFILES = {
             nats: [...NATS_SERVER, "storageSize"],
             backup: ["enabled", "bucket", "prefix", "schedule", "retentionDays", "retentionMode", "partSizeMb"],
             images: ["postgres", "valkey", "rustfs", "nats", "backup", "pgbouncer", "mc"],
-            kubernetes: ["namespace", "servicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel", "bootstrap", "topology", "zoneSpread", "operatorNamespace"],
+            kubernetes: ["namespace", "servicesNamespace", "createServicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel", "bootstrap", "topology", "zoneSpread", "operatorNamespace"],
             services: ["*"],
         },
         required: { kubernetes: ["mirrorRegistry"] },

@@ -33,6 +33,9 @@ export const dockerFields = {
 export const kubernetesFields = {
     namespace: dnsLabel.default("stellaops-deps").describe("namespace the stack creates for the dependencies (Pod Security restricted)"),
     servicesNamespace: dnsLabel.default("stellaops").describe("namespace the StellaOps services run in: their connection Secrets go there, and only its labelled pods may connect"),
+    createServicesNamespace: bool
+        .default(true)
+        .describe("create `servicesNamespace` (protected, kept on destroy); false: it must exist already (read, so a preview fails naming it)"),
     mirrorRegistry: z
         .string({ error: "expected a registry host" })
         .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, { error: "expected a registry host[:port] without scheme" })

@@ -31,6 +31,10 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         { metadata: { name: k.namespace, labels: { [PART_OF]: "stellaops", "pod-security.kubernetes.io/enforce": "restricted" } } },
         { provider, protect: true, retainOnDelete: true },
     );
+    // Where the per-service Secrets go: created here, or read (it must exist) so a typo fails the preview.
+    const servicesNs = k.createServicesNamespace
+        ? new k8s.core.v1.Namespace("k8s-services-namespace", { metadata: { name: k.servicesNamespace, labels: { [PART_OF]: "stellaops" } } }, { provider, protect: true, retainOnDelete: true })
+        : k8s.core.v1.Namespace.get("k8s-services-namespace", k.servicesNamespace, { provider });
     const clients: ClientSelector = { podLabel: k.clientPodLabel, namespaces: [k.servicesNamespace] };
     const ctx: K8sContext = { input, plans, provider, namespace: ns.metadata.name, clients, on: { providers: [provider] } };
 
@@ -49,7 +53,7 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         objectStore: storage.services,
         ...nats,
         ...(backup && { backup }),
-        publish: (services) => serviceSecrets(provider, k.servicesNamespace, services, plans),
+        publish: (services) => serviceSecrets(provider, servicesNs.metadata.name, services, plans),
     };
 }
 
@@ -106,7 +110,7 @@ function deployValkey({ input, plans, namespace, clients, on }: K8sContext) {
 }
 
 /** One Secret per service in the services' namespace; mount it with envFrom. */
-function serviceSecrets(provider: k8s.Provider, namespace: string, services: ServiceConnections, plans: StackPlans): void {
+function serviceSecrets(provider: k8s.Provider, namespace: pulumi.Input<string>, services: ServiceConnections, plans: StackPlans): void {
     for (const [name, conn] of Object.entries(services)) {
         new k8s.core.v1.Secret(
             `k8s-secret-${name}`,
