@@ -14,6 +14,7 @@ import { parseStackConfig } from "../../stacks/config";
 import { planStack } from "../../stacks/plans";
 import { ADMIN_KINDS, AdminKind, PgServer, PgVersion, pgVersions } from "../../test/support/postgres";
 import { Outputs, check, compareLiveState, privilegeMatrix, readOnlyRoles, valkeyIsolation } from "./checks";
+import { adoptScenario } from "./adopt";
 import { destroy } from "./destroy";
 import { E2eError, Project, locateEngine } from "./engine";
 import { ValkeyServer, startPg, startValkey } from "./servers";
@@ -62,6 +63,8 @@ async function runScenario(bin: string, version: PgVersion, admin: AdminKind): P
         if (started[1].status === "fulfilled") vk = started[1].value;
         for (const r of started) if (r.status === "rejected") throw r.reason;
         console.log(`        postgres ${version} 127.0.0.1:${pg!.port} (admin ${pg!.admin.user}, ${admin}), valkey 127.0.0.1:${vk!.port}, work dir ${work}`);
+        // First: taking over what bootstrap.sql made, on the same servers under other names (docs/operations.md, Adopt).
+        await adoptScenario(bin, work, pg!, vk!);
         await run(project, pg!, vk!);
     } finally {
         process.off("SIGINT", onSignal).off("SIGTERM", onSignal);

@@ -13,7 +13,7 @@ import (
 
 // gRPC resource lifecycle: Diff, Create, Read, Update, Delete dispatched to the kinds.
 
-func (p *pgProvider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+func (p *pgProvider) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	k, _, err := kindOf(req.GetUrn())
 	if err != nil {
 		return nil, err
@@ -58,6 +58,15 @@ func (p *pgProvider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulum
 		}
 		if !nv.ContainsUnknowns() && unwrap(ov).DeepEquals(unwrap(nv)) {
 			continue // only secretness changed
+		}
+		if _, set := news[key]; !set && has(k.computed, string(key)) {
+			continue // the server's value stands
+		}
+		if has(k.sets, string(key)) && !nv.ContainsUnknowns() && sameSet(unwrap(ov), unwrap(nv)) {
+			continue
+		}
+		if k.sameOnServer != nil && !nv.ContainsUnknowns() && k.sameOnServer(ctx, p, req.GetId(), string(key), unwrap(nv)) {
+			continue // e.g. an imported role whose password already is the program's
 		}
 		diffs = append(diffs, string(key))
 		kind := pulumirpc.PropertyDiff_UPDATE
@@ -128,7 +137,24 @@ func (p *pgProvider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: out, Inputs: req.GetInputs()}, nil
+	// Inputs as the server has them (refresh: drift shows in the next diff; import: the state
+	// starts from the server), keeping inputs the server cannot report (skipDropRole, ...).
+	ins, err := unmarshal(req.GetInputs())
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range k.readKeys {
+		if v, found := outs[resource.PropertyKey(key)]; found {
+			ins[resource.PropertyKey(key)] = v
+		} else {
+			delete(ins, resource.PropertyKey(key))
+		}
+	}
+	in, err := marshal(ins)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: out, Inputs: in}, nil
 }
 
 func (p *pgProvider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {

@@ -22,10 +22,21 @@ type kind struct {
 	replaceOn []string
 	// ignoreDiff: input keys that never cause a diff.
 	ignoreDiff []string
-	create     func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error)
-	read       func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) (bool, resource.PropertyMap, error)
-	update     func(ctx context.Context, p *pgProvider, id string, old, new resource.PropertyMap) (resource.PropertyMap, error)
-	delete     func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) error
+	// computed: optional inputs the server fills in (a database's encoding, a schema's owner):
+	// absent from the program, they keep what the server has (upstream: Optional+Computed).
+	computed []string
+	// sets: list inputs whose order means nothing (upstream TypeSet).
+	sets []string
+	// readKeys: inputs Read takes from the server; Read returns them as the resource's inputs, so
+	// a refresh or an import diffs against the server, not against what was last applied.
+	readKeys []string
+	// sameOnServer: for an input the server does not return (a password), whether the server
+	// already has the new value; a difference it confirms away is no diff.
+	sameOnServer func(ctx context.Context, p *pgProvider, id, key string, v resource.PropertyValue) bool
+	create       func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error)
+	read         func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) (bool, resource.PropertyMap, error)
+	update       func(ctx context.Context, p *pgProvider, id string, old, new resource.PropertyMap) (resource.PropertyMap, error)
+	delete       func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) error
 }
 
 func b(v bool) resource.PropertyValue    { return resource.NewBoolProperty(v) }
@@ -72,6 +83,25 @@ func strs(m resource.PropertyMap, k string) []string {
 	}
 	return out
 }
+
+// sameSet compares two string lists as sets.
+func sameSet(a, b resource.PropertyValue) bool {
+	m := resource.PropertyMap{"a": a, "b": b}
+	x, y := strs(m, "a"), strs(m, "b")
+	sort.Strings(x)
+	sort.Strings(y)
+	return strings.Join(x, "\x00") == strings.Join(y, "\x00")
+}
+
+func has(list []string, key string) bool {
+	for _, k := range list {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
 func strArr(xs []string) resource.PropertyValue {
 	arr := make([]resource.PropertyValue, len(xs))
 	for i, x := range xs {

@@ -16,6 +16,8 @@ func schemaKind() *kind {
 		defaults:   resource.PropertyMap{"ifNotExists": b(true), "dropCascade": b(false)},
 		replaceOn:  []string{"database"},
 		ignoreDiff: []string{"ifNotExists", "dropCascade"},
+		computed:   []string{"owner"},
+		readKeys:   []string{"database", "name", "owner"},
 		create: func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 			db := p.dbOf(in)
 			name := str(in, "name")
@@ -103,6 +105,8 @@ func databaseKind() *kind {
 		},
 		replaceOn:  []string{"encoding", "lcCollate", "lcCtype", "template"},
 		ignoreDiff: []string{"alterObjectOwnership"},
+		computed:   []string{"owner", "template", "encoding", "lcCollate", "lcCtype", "tablespaceName"},
+		readKeys:   []string{"name", "owner", "encoding", "lcCollate", "lcCtype", "tablespaceName", "allowConnections", "isTemplate", "connectionLimit"},
 		create: func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 			name := str(in, "name")
 			st := "CREATE DATABASE " + ident(name)
@@ -183,6 +187,8 @@ func extensionKind() *kind {
 		defaults:   resource.PropertyMap{"createCascade": b(false), "dropCascade": b(false)},
 		replaceOn:  []string{"database", "name"},
 		ignoreDiff: []string{"createCascade", "dropCascade"},
+		computed:   []string{"schema", "version"},
+		readKeys:   []string{"database", "name", "schema", "version"},
 		create: func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 			db, name := p.dbOf(in), str(in, "name")
 			st := "CREATE EXTENSION IF NOT EXISTS " + ident(name)

@@ -23,6 +23,17 @@ func roleKind() *kind {
 			"assumeRole": s(""),
 		},
 		ignoreDiff: []string{"skipDropRole", "skipReassignOwned", "encrypted"},
+		sets:       []string{"roles"},
+		readKeys: []string{"name", "login", "superuser", "createDatabase", "createRole", "inherit", "replication",
+			"bypassRowLevelSecurity", "connectionLimit", "validUntil", "roles", "searchPaths", "statementTimeout",
+			"idleInTransactionSessionTimeout", "assumeRole", "encryptedPassword", "password"},
+		sameOnServer: func(ctx context.Context, p *pgProvider, id, key string, v resource.PropertyValue) bool {
+			if key != "password" || id == "" || !v.IsString() || v.StringValue() == "" {
+				return false
+			}
+			c, err := p.passwordMatches(ctx, id, v.StringValue())
+			return err == nil && c.known && c.match
+		},
 		create: func(ctx context.Context, p *pgProvider, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 			name := str(in, "name")
 			stmts := []string{"CREATE ROLE " + ident(name) + " WITH " + p.roleOptions(in, true)}
@@ -32,22 +43,7 @@ func roleKind() *kind {
 			}
 			return name, in, nil
 		},
-		read: func(ctx context.Context, p *pgProvider, id string, st resource.PropertyMap) (bool, resource.PropertyMap, error) {
-			var login, super, createdb, createrole, inherit, repl, bypass bool
-			var connlimit int
-			ok, err := p.queryRow(ctx, "", `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit,
-				rolreplication, rolbypassrls, rolconnlimit FROM pg_roles WHERE rolname = $1`, []any{id},
-				&login, &super, &createdb, &createrole, &inherit, &repl, &bypass, &connlimit)
-			if !ok || err != nil {
-				return ok, nil, err
-			}
-			out := st.Copy()
-			out["name"] = s(id)
-			out["login"], out["superuser"], out["createDatabase"] = b(login), b(super), b(createdb)
-			out["createRole"], out["inherit"], out["replication"] = b(createrole), b(inherit), b(repl)
-			out["bypassRowLevelSecurity"], out["connectionLimit"] = b(bypass), n(float64(connlimit))
-			return true, out, nil
-		},
+		read: readRole,
 		update: func(ctx context.Context, p *pgProvider, id string, old, new resource.PropertyMap) (resource.PropertyMap, error) {
 			name := str(new, "name")
 			var stmts []string
