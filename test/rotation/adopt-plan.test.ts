@@ -10,8 +10,8 @@ import { planAdoption, PreviewStep } from "../../tools/adopt/plan";
 import { seedPasswords } from "../../tools/adopt/state";
 import { evaluateStack } from "../harness";
 
-async function previewOfExternal(): Promise<PreviewStep[]> {
-    const ev = await evaluateStack("external");
+async function previewOf(stack: string): Promise<PreviewStep[]> {
+    const ev = await evaluateStack(stack);
     const urn = new Map(ev.resources.map((r) => [r.name, r.urn]));
     return ev.resources.map((r) => ({
         op: "create",
@@ -30,7 +30,7 @@ describe("adoption plan (tools/adopt) on the external stack's registrations", ()
     let steps: PreviewStep[];
     before(async function () {
         this.timeout(60000);
-        steps = await previewOfExternal();
+        steps = await previewOf("external");
     });
 
     it("imports the database, every schema, extension and role with the provider's ids, through the explicit provider", () => {
@@ -79,6 +79,13 @@ describe("adoption plan (tools/adopt) on the external stack's registrations", ()
         });
         assert.deepStrictEqual(a.unmatched, ["objectStore.nosuch"]);
         assert.ok(!JSON.stringify(a.importFile).includes("pg-s"), "no password in the import file");
+    });
+
+    it("airgap (in-cluster bootstrap Jobs): keeps the passwords the Jobs set, and the Valkey users'", async function () {
+        this.timeout(60000);
+        const a = planAdoption(await previewOf("airgap"), { postgres: { scanner: "pg-s" }, valkey: { scanner: "vk-s" }, objectStore: { scanner: "s3-s" } }, "stellaops");
+        const byName = Object.fromEntries([...a.passwords].map(([urn, pw]) => [urn.slice(urn.lastIndexOf("::") + 2), pw]));
+        assert.deepStrictEqual(byName, { "postgres-bootstrap-password-scanner": "pg-s", "valkey-password-scanner": "vk-s", "objectstore-bootstrap-scanner-secret": "s3-s" });
     });
 
     it("writes the values as secrets the backend encrypts on import, with a matching bcrypt hash", () => {

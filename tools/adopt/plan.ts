@@ -80,9 +80,10 @@ function credentialKey(urn: string): [keyof ExistingPasswords, string] | undefin
     const parent = parentType(urn) ?? "";
     const own = name(urn);
     const m = (re: RegExp) => re.exec(own)?.[1];
-    if (parent === "stellaops:postgres:ServiceSchemas") return m(/-password-([a-z0-9]+)$/) ? ["postgres", m(/-password-([a-z0-9]+)$/)!] : undefined;
+    // The role model's logins, made by the provider or (airgap, bootstrap: job) by the in-cluster Job.
+    if (parent === "stellaops:postgres:ServiceSchemas" || parent === "stellaops:postgres:BootstrapJob") return m(/-password-([a-z0-9]+)$/) ? ["postgres", m(/-password-([a-z0-9]+)$/)!] : undefined;
     if (parent.startsWith("stellaops:valkey:")) return m(/-password-([a-z0-9]+)$/) ? ["valkey", m(/-password-([a-z0-9]+)$/)!] : undefined;
-    if (parent === "stellaops:objectstore:RustfsServiceUsers") return m(/-([a-z0-9]+)-secret$/) ? ["objectStore", m(/-([a-z0-9]+)-secret$/)!] : undefined;
+    if (parent === "stellaops:objectstore:RustfsServiceUsers" || parent === "stellaops:objectstore:BootstrapJob") return m(/-([a-z0-9]+)-secret$/) ? ["objectStore", m(/-([a-z0-9]+)-secret$/)!] : undefined;
     if (parent === "stellaops:nats:Credentials") return m(/-credentials-([a-z0-9]+)$/) ? ["nats", m(/-credentials-([a-z0-9]+)$/)!] : undefined;
     // The backup role (backup-role.sql's `backup_password`) and the backup bucket's writer and reader.
     if (parent === "stellaops:backup:BackupRole") return /-password$/.test(own) ? ["postgres", "backup"] : undefined;
