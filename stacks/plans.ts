@@ -12,11 +12,12 @@ import { queueTransports } from "../components/nats/transport";
 import { ObjectStorePlan, planObjectStore } from "../components/objectstore/plan";
 import { PostgresPlan, planPostgres } from "../components/postgres/plan";
 import { PlanError, Problem } from "../components/problems";
+import { RotationPlan, planRotation } from "../components/rotation";
 import { planValkeyHa } from "../components/valkey/ha-plan";
 import { ValkeyPlan, planValkey } from "../components/valkey/plan";
 import { ErasureLayout, planErasure } from "../components/objectstore/rustfs-erasure";
 import { ConfigError, StackConfig } from "./config";
-import { keyPath } from "./config/format";
+import { didYouMean, keyPath } from "./config/format";
 import { mebibytes } from "./config/rules";
 import { PROFILES } from "./profiles";
 
@@ -35,6 +36,8 @@ export interface StackPlans {
     readonly backup?: BackupPlan;
     /** Per service: where its queues live (nats only for services with NATS streams). */
     readonly transport: Readonly<Record<string, "valkey" | "nats">>;
+    /** Credential generations, handed to every component that generates credentials. */
+    readonly rotation: RotationPlan;
 }
 
 const line = (section: string, p: Problem) => `${keyPath([section, ...p.path].filter((s) => s !== ""))}: ${p.message}, got ${p.input === undefined ? "nothing" : JSON.stringify(p.input)}`;
@@ -73,6 +76,18 @@ function postgresPlanErrors<T>(catalog: Catalog, schemaNames: Readonly<Record<st
     }
 }
 
+/** planRotation over the stack's catalog; an unknown service gets the closest catalog name as a suggestion. */
+function stackRotation(cfg: StackConfig, catalog: Catalog): RotationPlan {
+    const names = catalog.services.map((s) => s.name);
+    try {
+        return planRotation(cfg.rotation, catalog);
+    } catch (err) {
+        if (!(err instanceof PlanError)) throw err;
+        const unknown = (p: Problem) => p.path[0] === "services" && !names.includes(String(p.path[1])) && p.input === p.path[1];
+        throw new PlanError(err.section, err.problems.map((p) => (unknown(p) ? { ...p, message: `${p.message}${didYouMean(String(p.path[1]), names)}` } : p)));
+    }
+}
+
 /** The backup bucket is named after the stack's buckets: `<sharedBucket or bucketPrefix or stellaops>-backups`. */
 function backupBucketStem(cfg: StackConfig): string {
     const os = cfg.objectStore;
@@ -84,6 +99,7 @@ export function planStack(cfg: StackConfig): StackPlans {
     const problems: string[] = [];
     const catalog = collect(problems, () => stackCatalog(cfg));
     if (!catalog) throw new ConfigError(problems);
+    const rotation = collect(problems, () => stackRotation(cfg, catalog));
     const pg = cfg.postgres;
     const postgres = collect(problems, () =>
         postgresPlanErrors(catalog, pg.schemaNames, () => planPostgres(
@@ -189,5 +205,5 @@ export function planStack(cfg: StackConfig): StackPlans {
             : undefined;
     if (problems.length > 0) throw new ConfigError(problems);
     const transport = queueTransports(catalog, natsOn ? "nats" : "valkey");
-    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), ...(cnpg && { cnpg }), nats, ...(backup && { backup }), transport };
+    return { catalog, postgres: postgres!, valkey: valkey!, objectStore: objectStore!, ...(rustfs && { rustfs }), ...(cnpg && { cnpg }), nats, ...(backup && { backup }), transport, rotation: rotation! };
 }

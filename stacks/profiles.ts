@@ -9,7 +9,7 @@
 export type PlatformKind = "docker" | "kubernetes" | "aws" | "none";
 
 /** Config sections under `stellaops:` besides `profile`. */
-export const SECTIONS = ["postgres", "valkey", "objectStore", "nats", "backup", "images", "docker", "kubernetes", "aws", "services"] as const;
+export const SECTIONS = ["postgres", "valkey", "objectStore", "nats", "backup", "images", "docker", "kubernetes", "aws", "rotation", "services"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Secret config keys: read only with getSecret, never parsed, refused when set in plaintext. */
@@ -57,6 +57,8 @@ const VALKEY_COMMON = ["nonceTtlSeconds", "cacheTtlSeconds", "cacheTtlOverrides"
 const VALKEY_SERVER = ["maxmemoryMb", "cacheMaxmemoryMb", "evictionPolicy", "split", "tls"] as const;
 const OBJECT_COMMON = ["objectLock", "evidenceRetention", "replayExpirationDays", "buckets"] as const;
 const NATS_SERVER = ["enabled", "queueTransport", "maxMemoryStoreMb", "maxFileStoreMb", "accounts", "tls"] as const;
+/** Rotation applies to every profile: each generates credentials. */
+const ROTATION = ["epoch", "services"] as const;
 
 export const PROFILES = {
     dev: {
@@ -81,6 +83,7 @@ export const PROFILES = {
             backup: ["enabled", "bucket", "prefix", "intervalMinutes", "retentionDays", "retentionMode", "partSizeMb"],
             images: ["postgres", "valkey", "rustfs", "nats", "backup"],
             docker: ["host", "bindAddress", "exposeOnNetwork", "ports", "namePrefix"],
+            rotation: ROTATION,
             services: ["*"],
         },
         required: {},
@@ -107,6 +110,7 @@ export const PROFILES = {
             backup: ["enabled", "bucket", "prefix", "schedule", "retentionDays", "retentionMode", "partSizeMb"],
             images: ["postgres", "valkey", "rustfs", "nats", "backup", "pgbouncer", "mc"],
             kubernetes: ["namespace", "servicesNamespace", "createServicesNamespace", "mirrorRegistry", "storageClass", "context", "clientPodLabel", "bootstrap", "topology", "zoneSpread", "operatorNamespace"],
+            rotation: ROTATION,
             services: ["*"],
         },
         required: { kubernetes: ["mirrorRegistry"] },
@@ -138,6 +142,7 @@ export const PROFILES = {
             objectStore: [...OBJECT_COMMON, "bucketPrefix"],
             nats: ["enabled"],
             aws: ["region", "vpcId", "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "kmsKeyArn", "namePrefix"],
+            rotation: ROTATION,
             services: ["*"],
         },
         required: { aws: ["region", "vpcId"], objectStore: ["bucketPrefix"] },
@@ -163,6 +168,7 @@ export const PROFILES = {
             nats: ["enabled", "queueTransport", "maxMemoryStoreMb", "maxFileStoreMb", "accounts", "tls", "storageSize", "host", "port"],
             backup: ["enabled", "bucket", "prefix", "schedule", "retentionDays", "retentionMode", "partSizeMb"],
             images: ["postgres", "backup"],
+            rotation: ROTATION,
             services: ["*"],
         },
         required: { postgres: ["host"], valkey: ["host"], objectStore: ["endpoint"] },

@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
-import { NatsCredentials } from "./credentials";
+import { NatsCredentials, natsRevision } from "./credentials";
 import { NatsKubernetesArgs, NATS_POD_COMMAND, natsGoMemLimit, natsPodFiles, natsPodResources } from "./kubernetes-pod";
 import { containerLayout } from "./layout";
 
@@ -45,7 +45,9 @@ export class NatsCluster extends pulumi.ComponentResource {
         const meta = (n: string) => ({ name: n, namespace, labels });
         const child = { parent: this };
 
-        this.credentials = new NatsCredentials(`${name}-credentials`, { plan }, child);
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan, rotation: args.rotation }, child);
+        // nats-server reads its config at start-up only: the revision rolls the members (the route password is never rotated).
+        const revision = natsRevision(plan, args.rotation);
         const volumes: k8s.types.input.core.v1.Volume[] = [];
         const mounts: k8s.types.input.core.v1.VolumeMount[] = [{ name: "data", mountPath: layout.storeDir! }];
         natsPodFiles(args, layout, this.credentials.bcryptHashes).forEach((f, i) => {
@@ -75,6 +77,7 @@ export class NatsCluster extends pulumi.ComponentResource {
             { name: cluster.passwordVar, value: '"$(ROUTE_SECRET)"' },
             ...cluster.routeVars.map((v, i): EnvVar => ({ name: v, value: pulumi.interpolate`"nats-route://${cluster.routeUser}:$(ROUTE_SECRET)@${member(i)}"` })),
             { name: "GOMEMLIMIT", value: natsGoMemLimit(plan) },
+            ...(revision ? [{ name: "STELLAOPS_NATS_REVISION", value: revision }] : []),
         ];
         const probe = (path: string, more: object) => ({ httpGet: { path, port: layout.monitorPort }, ...more });
         const spread = (topologyKey: string, whenUnsatisfiable: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: labels } });

@@ -3,6 +3,7 @@
  * hash, plus a cluster's route password. Passwords go to the services as secret Outputs; only
  * the hashes reach a config file; the route password reaches the servers' environment only.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword, generatedPasswordWithHash } from "../credentials";
 import { generationOf, RotationPlan } from "../rotation";
@@ -49,6 +50,17 @@ export class NatsCredentials extends pulumi.ComponentResource {
         if (args.plan.cluster) this.routePassword = generatedPassword(`${name}-cluster-route`, { parent: this });
         this.registerOutputs({ passwords: this.passwords, bcryptHashes: this.bcryptHashes, routePassword: this.routePassword });
     }
+}
+
+/**
+ * Changes whenever a user's generation does (undefined while none was rotated): a pod template
+ * carrying it restarts nats-server, which reads its config (the new hashes) only at start-up.
+ * Reveals generations only.
+ */
+export function natsRevision(plan: NatsPlan, rotation?: RotationPlan): string | undefined {
+    const service = new Map(plan.accounts.map((a) => [a.user, a.service]));
+    const gens = natsUsers(plan).map(({ user }) => [user, generationOf(rotation, service.get(user))] as const).filter(([, g]) => g > 0);
+    return gens.length === 0 ? undefined : createHash("sha256").update(JSON.stringify(gens)).digest("hex").slice(0, 12);
 }
 
 function withHashes(hashes: Readonly<Record<string, pulumi.Input<string>>>, render: (h: NatsPasswordHashes) => string): pulumi.Output<string> {

@@ -8,6 +8,7 @@ import { ContainerServer } from "../docker/container-server";
 import { NatsCredentials, secretNatsConf } from "./credentials";
 import { containerLayout } from "./layout";
 import { NatsPlan } from "./plan";
+import type { RotationPlan } from "../rotation";
 import type { TlsPair } from "../types";
 
 export const NATS_CONTAINER_TYPE = "stellaops:nats:NatsContainer";
@@ -30,6 +31,8 @@ export interface NatsContainerArgs {
     readonly hostPort: number;
     /** PEM certificate and key (secret); required when the plan has TLS. @default none */
     readonly tls?: TlsPair;
+    /** Password generations (components/rotation.ts); a new config recreates the container, which loads it. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 export class NatsContainer extends pulumi.ComponentResource {
@@ -48,7 +51,7 @@ export class NatsContainer extends pulumi.ComponentResource {
         if (plan.cluster) throw new Error(`${name}: a NATS cluster runs on Kubernetes only (NatsCluster)`);
         if (plan.tls && !args.tls) throw new Error(`${name}: the plan has TLS: expected tls.cert and tls.key`);
         const layout = containerLayout(plan, args.containerName);
-        this.credentials = new NatsCredentials(`${name}-credentials`, { plan }, { parent: this });
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan, rotation: args.rotation }, { parent: this });
         const files = [{ path: NATS_CONF_PATH, content: secretNatsConf(plan, layout, this.credentials.bcryptHashes) }];
         if (plan.tls && args.tls) {
             files.push({ path: `${layout.tlsDir}/tls.crt`, content: pulumi.output(args.tls.cert) }, { path: `${layout.tlsDir}/tls.key`, content: pulumi.secret(args.tls.key) });

@@ -7,6 +7,7 @@ import type { ConfigFiles } from "../kubernetes/stateful-server";
 import { secretNatsConf } from "./credentials";
 import { NatsServerLayout } from "./layout";
 import { NatsPlan, serverMemoryMb } from "./plan";
+import type { RotationPlan } from "../rotation";
 import type { ClientSelector, TlsPair } from "../types";
 
 /** Directory of the rendered config inside the pod. */
@@ -30,6 +31,8 @@ export interface NatsKubernetesArgs {
     readonly tls?: TlsPair;
     /** Pods that may connect as clients: a label, in these namespaces (plus the server's own). */
     readonly clients: ClientSelector;
+    /** Password generations (components/rotation.ts); a rotation restarts the pods so they load the new hashes. @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 /** The rendered config and, with TLS (callers check the material is there), the certificate and key, as Secret-backed files. */

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StatefulServer } from "../kubernetes/stateful-server";
-import { NatsCredentials } from "./credentials";
+import { NatsCredentials, natsRevision } from "./credentials";
 import { NatsKubernetesArgs, NATS_POD_COMMAND, natsGoMemLimit, natsPodFiles, natsPodResources } from "./kubernetes-pod";
 import { containerLayout } from "./layout";
 
@@ -30,7 +30,9 @@ export class NatsStatefulSet extends pulumi.ComponentResource {
         if (plan.cluster) throw new Error(`${name}: the plan is a cluster: expected NatsCluster`);
         const layout = containerLayout(plan, "nats");
         if (plan.tls && !args.tls) throw new Error(`${name}: the plan has TLS: expected tls.cert and tls.key`);
-        this.credentials = new NatsCredentials(`${name}-credentials`, { plan }, { parent: this });
+        this.credentials = new NatsCredentials(`${name}-credentials`, { plan, rotation: args.rotation }, { parent: this });
+        // nats-server reads its config at start-up only, and a changed Secret restarts no pod: the revision does.
+        const revision = natsRevision(plan, args.rotation);
         const configFiles = natsPodFiles(args, layout, this.credentials.bcryptHashes);
         const probe = (path: string) => ({ httpGet: { path, port: layout.monitorPort } });
         this.server = new StatefulServer(
@@ -41,7 +43,7 @@ export class NatsStatefulSet extends pulumi.ComponentResource {
                 image: args.image,
                 command: [NATS_POD_COMMAND[0]],
                 args: NATS_POD_COMMAND.slice(1),
-                env: { GOMEMLIMIT: natsGoMemLimit(plan) },
+                env: { GOMEMLIMIT: natsGoMemLimit(plan), ...(revision && { STELLAOPS_NATS_REVISION: revision }) },
                 ports: [
                     { name: "client", port: layout.clientPort },
                     { name: "monitor", port: layout.monitorPort },

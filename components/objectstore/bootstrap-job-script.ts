@@ -46,6 +46,11 @@ export interface ObjectStoreScriptOptions {
     readonly extraBuckets?: readonly BucketSpec[];
     /** Users beyond the plan's services (needs users). @default none */
     readonly extraIdentities?: readonly ExtraIdentity[];
+    /**
+     * Services that hold a second user `<service>-b` with the service's policy (slot b of a
+     * rotation, components/rotation.ts), so the previous secret stays valid. @default none
+     */
+    readonly slotB?: readonly string[];
 }
 
 /** One user the script makes: access key, policy name and document, the variable carrying its secret key. */
@@ -96,10 +101,13 @@ export function identities(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions
         if (extras.length > 0) throw new Error("extraIdentities: expected none without users (the backend has no admin API)");
         return [];
     }
+    const service = (s: ObjectStorePlan["services"][number], user: string): PlannedIdentity => ({ user, policyName: policyName(opts.policyPrefix, s.service), policy: servicePolicy(s), env: secretKeyEnv(user), summary: s.grants.map((g) => `${g.access} ${g.bucket}/${g.prefix}`).join(", ") });
     const out: PlannedIdentity[] = [
-        ...plan.services.map((s) => ({ user: s.service, policyName: policyName(opts.policyPrefix, s.service), policy: servicePolicy(s), env: secretKeyEnv(s.service), summary: s.grants.map((g) => `${g.access} ${g.bucket}/${g.prefix}`).join(", ") })),
+        ...plan.services.map((s) => service(s, s.service)),
         ...extras.map((x) => ({ user: x.user, policyName: x.user, policy: x.policy, env: secretKeyEnv(x.user), summary: "its own policy" })),
     ];
+    // Slot b users come last and share their service's policy (the uniqueness check below covers the others).
+    const slotB = plan.services.filter((s) => (opts.slotB ?? []).includes(s.service)).map((s) => service(s, `${s.service}-b`));
     out.forEach((x, i) => {
         const key = i < plan.services.length ? `catalog ${x.user}.name` : `extraIdentities[${i - plan.services.length}].user`;
         if (!/^[a-z][a-z0-9-]*$/.test(x.user) || x.user.length < ACCESS_KEY_LENGTH.min || x.user.length > ACCESS_KEY_LENGTH.max) {
@@ -107,7 +115,10 @@ export function identities(plan: ObjectStorePlan, opts: ObjectStoreScriptOptions
         }
         if (out.findIndex((y) => y.user === x.user || y.env === x.env || y.policyName === x.policyName) !== i) throw new Error(`${key}: expected a user and policy name used once, "${x.user}" repeats one`);
     });
-    return out;
+    slotB.forEach((x) => {
+        if (x.user.length > ACCESS_KEY_LENGTH.max || out.some((y) => y.user === x.user || y.env === x.env)) throw new Error(`catalog ${x.user.slice(0, -2)}.name: expected at most ${ACCESS_KEY_LENGTH.max - 2} characters and no other user named ${JSON.stringify(x.user)} (its second user after a rotation)`);
+    });
+    return [...out, ...slotB];
 }
 
 function checkOptions(opts: ObjectStoreScriptOptions): void {

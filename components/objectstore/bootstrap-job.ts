@@ -13,7 +13,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
-import { generatedPassword } from "../credentials";
+import { generatedPassword, slotName } from "../credentials";
+import { generationOf, RotationPlan, Slot, slots } from "../rotation";
 import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
 import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import { BOOTSTRAP_DIR, ExtraIdentity, SCRIPT_FILE, allBuckets, identities, objectStoreFiles } from "./bootstrap-job-script";
@@ -58,6 +59,12 @@ export interface ObjectStoreBootstrapJobArgs {
     readonly runAsUser?: number;
     /** @default 50m/64Mi requested, 500m/256Mi limit */
     readonly resources?: JobResources;
+    /**
+     * Secret generations per service (components/rotation.ts). As RustfsServiceUsers: the first
+     * rotation adds a second user `<service>-b` with the service's policy, later ones give the
+     * older user a new secret; the outputs carry the current one. @default no rotation
+     */
+    readonly rotation?: RotationPlan;
 }
 
 export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
@@ -79,11 +86,23 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
         const labels = { "app.kubernetes.io/name": prefix, "app.kubernetes.io/component": "bootstrap", "app.kubernetes.io/part-of": "stellaops-deps" };
         const meta = { name: prefix, namespace: args.namespace, labels };
 
-        const scriptOptions = { policyPrefix: args.policyPrefix, users, waitSeconds: args.waitSeconds, extraBuckets: args.extraBuckets, extraIdentities: args.extraIdentities };
+        const slotsOf = new Map(plan.services.map((s) => [s.service, slots(generationOf(args.rotation, s.service))]));
+        const slotB = users ? plan.services.filter((s) => slotsOf.get(s.service)!.b !== undefined).map((s) => s.service) : [];
+        const scriptOptions = { policyPrefix: args.policyPrefix, users, waitSeconds: args.waitSeconds, extraBuckets: args.extraBuckets, extraIdentities: args.extraIdentities, ...(slotB.length > 0 && { slotB }) };
         const files = objectStoreFiles(plan, scriptOptions);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-files`, { metadata: meta, data: files }, { parent: this });
-        // One generated 40-character key per user, child `-<user>-secret` (RustfsServiceUsers' names for services).
-        const secretKeys = new Map(identities(plan, scriptOptions).map((u) => [u.user, { env: u.env, key: generatedPassword(`${name}-${u.user}-secret`, { parent: this }, 40) }] as const));
+        // One generated 40-character key per user, child `-<user>-secret` (RustfsServiceUsers' names for services),
+        // a service's second user `-<service>-secret-b`; each at its slot's generation.
+        const slotOf = (user: string): [string, Slot, number] => {
+            const [service, slot]: [string, Slot] = user.endsWith("-b") && slotB.includes(user.slice(0, -2)) ? [user.slice(0, -2), "b"] : [user, "a"];
+            return [service, slot, slotsOf.get(service)?.[slot] ?? 0];
+        };
+        const secretKeys = new Map(
+            identities(plan, scriptOptions).map((u) => {
+                const [service, slot, generation] = slotOf(u.user);
+                return [u.user, { env: u.env, key: generatedPassword(slotName(`${name}-${service}-secret`, slot), { parent: this }, 40, generation) }] as const;
+            }),
+        );
         const secretData: Record<string, pulumi.Output<string>> = { ROOT_ACCESS_KEY: pulumi.secret(args.rootAccessKey), ROOT_SECRET_KEY: pulumi.secret(args.rootSecretKey) };
         for (const { env, key } of secretKeys.values()) secretData[env] = key;
         const secret = new k8s.core.v1.Secret(`${name}-keys`, { metadata: meta, type: "Opaque", stringData: secretData }, { parent: this });
@@ -102,8 +121,9 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
         const after = <T>(v: pulumi.Input<T>) => pulumi.all([this.jobName, v]).apply(([, x]) => x);
         this.credentials = Object.fromEntries(
             plan.services.map((s) => {
+                const user = slotsOf.get(s.service)!.current === "b" ? `${s.service}-b` : s.service;
                 const c: ServiceCredentials = users
-                    ? { accessKeyId: after(s.service), secretAccessKey: pulumi.secret(after(secretKeys.get(s.service)!.key)) }
+                    ? { accessKeyId: after(user), secretAccessKey: pulumi.secret(after(secretKeys.get(user)!.key)) }
                     : { accessKeyId: after(args.rootAccessKey), secretAccessKey: pulumi.secret(after(args.rootSecretKey)) };
                 return [s.service, c];
             }),

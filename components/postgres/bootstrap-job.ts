@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
 import { generatedPassword } from "../credentials";
+import { generationOf, RotationPlan } from "../rotation";
 import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
 import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import { BOOTSTRAP_DIR, ExtraSql, SCRIPT_FILE, bootstrapFiles, passwordInputs } from "./bootstrap-job-script";
@@ -56,6 +57,8 @@ export interface PostgresBootstrapJobArgs {
     readonly backoffLimit?: number;
     /** @default 50m/64Mi requested, 500m/256Mi limit */
     readonly resources?: JobResources;
+    /** Password generations of the plan's logins (components/rotation.ts): a new password is a new Job, which sets it (passwords.sql). @default no rotation */
+    readonly rotation?: RotationPlan;
 }
 
 export class PostgresBootstrapJob extends pulumi.ComponentResource {
@@ -87,7 +90,7 @@ export class PostgresBootstrapJob extends pulumi.ComponentResource {
         for (const p of inputs) {
             const given = extras.flatMap((x) => Object.entries(x.passwords)).find(([variable]) => variable === p.variable)?.[1];
             if (!p.planned && given === undefined) throw new Error(`extraSql: expected a password for psql variable ${p.variable}`);
-            passwords.set(p.role, p.planned ? generatedPassword(`${name}-password-${p.planned.service ?? p.planned.kind}`, { parent: this }) : pulumi.secret(given!));
+            passwords.set(p.role, p.planned ? generatedPassword(`${name}-password-${p.planned.service ?? p.planned.kind}`, { parent: this }, 32, generationOf(args.rotation, p.planned.service)) : pulumi.secret(given!));
         }
 
         const files = bootstrapFiles(plan, { waitSeconds: args.waitSeconds, extras });

@@ -11,6 +11,7 @@ import { natsFields } from "./nats";
 import { objectStoreFields } from "./objectstore";
 import { awsFields, dockerFields, imagesFields, kubernetesFields } from "./platform";
 import { postgresFields } from "./postgres";
+import { rotationFields } from "./rotation";
 import { checkProfile } from "./profile-rules";
 import { servicesSection } from "./services";
 import { valkeyFields } from "./valkey";
@@ -26,6 +27,7 @@ export const FIELDS = {
     docker: dockerFields,
     kubernetes: kubernetesFields,
     aws: awsFields,
+    rotation: rotationFields,
 } as const;
 
 type Fields = typeof FIELDS;

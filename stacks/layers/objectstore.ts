@@ -11,6 +11,7 @@ import { S3Server, ServiceCredentials, s3Settings } from "../../components/objec
 import { StorageBucket } from "../../components/objectstore/bucket";
 import type { ObjectStorePlan } from "../../components/objectstore/plan";
 import { RustfsServiceUsers } from "../../components/objectstore/rustfs-users";
+import type { RotationPlan } from "../../components/rotation";
 import type { ObjectStoreConnection, PerService } from "./types";
 
 /** An S3-compatible server: where services and Pulumi reach it, and the root credentials Pulumi uses. */
@@ -46,7 +47,8 @@ export interface S3CompatibleStore {
     readonly admin?: minio.Provider;
 }
 
-export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): S3CompatibleStore {
+/** `rotation`: the stack's plan (stacks/plans.ts); the services' users follow it. */
+export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target, rotation: RotationPlan): S3CompatibleStore {
     const ready = { dependsOn: target.ready };
     const s3 = new aws.Provider(
         "objectstore-s3",
@@ -79,7 +81,7 @@ export function s3CompatibleStore(plan: ObjectStorePlan, target: S3Target): S3Co
             },
             ready,
         );
-        const users = new RustfsServiceUsers("objectstore-users", { services: plan.services, policyPrefix: target.policyPrefix }, { providers: [admin] });
+        const users = new RustfsServiceUsers("objectstore-users", { services: plan.services, policyPrefix: target.policyPrefix, rotation }, { providers: [admin] });
         credentials = (s) => users.credentials[s]!;
     } else {
         // A backend without users and policies: every service shares the given credentials,

@@ -5,6 +5,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { PostgresPlan } from "../../components/postgres/plan";
+import type { RotationPlan } from "../../components/rotation";
 import { ServiceSchemas } from "../../components/postgres/service-schemas";
 import type { PostgresConfig } from "../config";
 import type { Deployed, PerService, PostgresConnection, Published } from "./types";
@@ -37,7 +38,8 @@ export interface PostgresAccess extends Pick<Deployed, "postgres" | "postgresMig
     readonly schemas: ServiceSchemas;
 }
 
-export function postgresAccess(plan: PostgresPlan, server: PostgresServer): PostgresAccess {
+/** `rotation`: the stack's plan (stacks/plans.ts); the login roles' passwords follow it. */
+export function postgresAccess(plan: PostgresPlan, server: PostgresServer, rotation: RotationPlan): PostgresAccess {
     const provider = new postgresql.Provider(
         "postgres-provider",
         {
@@ -54,7 +56,7 @@ export function postgresAccess(plan: PostgresPlan, server: PostgresServer): Post
     );
     const access = new ServiceSchemas(
         "postgres-access",
-        { plan, host: server.host, port: server.port, sslMode: server.sslMode, ...(server.migratorEndpoint && { migratorEndpoint: server.migratorEndpoint }) },
+        { plan, host: server.host, port: server.port, sslMode: server.sslMode, rotation, ...(server.migratorEndpoint && { migratorEndpoint: server.migratorEndpoint }) },
         { providers: [provider] },
     );
     return { ...postgresConnections(plan, access, server), provider, schemas: access };

@@ -51,14 +51,14 @@ export async function deploy({ config: cfg }: Input, plans: StackPlans): Promise
         admin: { ...adminAddress(pg, rds.host, rds.port), user: rds.masterUsername, password: rds.masterPassword, superuser: false },
         sslMode: pg.sslMode,
         ready: [rds.instance],
-    });
+    }, plans.rotation);
 
-    const cache = new ValkeyElastiCache("valkey", { plan: plans.valkey, namePrefix: a.namePrefix, nodeType: cfg.valkey.nodeType, replicas: cfg.valkey.replicas ?? 1, ...network }, on);
+    const cache = new ValkeyElastiCache("valkey", { plan: plans.valkey, namePrefix: a.namePrefix, nodeType: cfg.valkey.nodeType, replicas: cfg.valkey.replicas ?? 1, rotation: plans.rotation, ...network }, on);
     // Transit encryption is always on with ElastiCache.
     const valkey = valkeyConnections(plans.valkey, { reach: { endpoints: cache.endpoints }, passwords: cache.passwords, tls: true, operator: true });
 
     const buckets = createBuckets(plans.objectStore, "aws", provider, a.kmsKeyArn);
-    const ids = new AwsServiceIdentities("objectstore-iam", { services: plans.objectStore.services, namePrefix: a.namePrefix }, on);
+    const ids = new AwsServiceIdentities("objectstore-iam", { services: plans.objectStore.services, namePrefix: a.namePrefix, rotation: plans.rotation }, on);
     const objectStore = storeConnections(plans.objectStore, buckets, { endpoint: `https://s3.${a.region}.amazonaws.com`, region: a.region, forcePathStyle: false }, (s) => ids.credentials[s]!);
     return { ...postgres, ...valkey, objectStore };
 }

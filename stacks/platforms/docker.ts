@@ -42,9 +42,9 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         sslMode: "disable",
         ready: [pgServer.server.container],
         published: published(d.ports.postgres),
-    });
+    }, plans.rotation);
 
-    const vk = new ValkeyContainers("valkey", { ...common, plan: plans.valkey, image: cfg.images.valkey, hostPort: d.ports.valkey, namePrefix: d.namePrefix, tls: tlsPair(secrets, "valkey", plans.valkey.tls) }, on);
+    const vk = new ValkeyContainers("valkey", { ...common, plan: plans.valkey, image: cfg.images.valkey, hostPort: d.ports.valkey, namePrefix: d.namePrefix, tls: tlsPair(secrets, "valkey", plans.valkey.tls), rotation: plans.rotation }, on);
     const valkey = valkeyConnections(plans.valkey, {
         reach: { endpoints: vk.endpoints },
         published: Object.fromEntries(plans.valkey.instances.map((inst, i) => [inst.key, published(d.ports.valkey + i)])),
@@ -70,13 +70,13 @@ export function deploy({ config: cfg, secrets }: Input, plans: StackPlans): Depl
         users: true,
         policyPrefix: cfg.objectStore.sharedBucket,
         publishedUrl,
-    });
+    }, plans.rotation);
 
     let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
     if (plans.nats) {
         const n = new NatsContainer(
             "nats",
-            { ...common, containerName: `${d.namePrefix}-nats`, image: cfg.images.nats, hostPort: d.ports.nats, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls) },
+            { ...common, containerName: `${d.namePrefix}-nats`, image: cfg.images.nats, hostPort: d.ports.nats, plan: plans.nats, tls: tlsPair(secrets, "nats", cfg.nats.tls), rotation: plans.rotation },
             on,
         );
         nats = natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls, published: published(d.ports.nats) });

@@ -26,13 +26,13 @@ export function existingPostgres({ config: cfg, secrets }: Input, plans: StackPl
         admin: { ...adminAddress(pg, pg.host, pg.port), user: pg.adminUser, password: secrets.postgresAdminPassword, superuser: pg.adminIsSuperuser },
         sslMode: pg.sslMode,
         ready: [],
-    });
+    }, plans.rotation);
 }
 
 /** ACL users on the existing Valkey server. */
 export function existingValkey({ config: cfg, secrets }: Input, plans: StackPlans): Pick<Deployed, "valkey" | "valkeyOperator"> {
     const v = cfg.valkey;
-    const users = new ValkeyExternalUsers("valkey", { plan: plans.valkey, host: v.host, port: v.port, adminUser: v.adminUser, adminPassword: secrets.valkeyAdminPassword });
+    const users = new ValkeyExternalUsers("valkey", { plan: plans.valkey, host: v.host, port: v.port, adminUser: v.adminUser, adminPassword: secrets.valkeyAdminPassword, rotation: plans.rotation });
     return valkeyConnections(plans.valkey, { reach: { endpoints: { main: { host: users.host, port: users.port } } }, passwords: users.passwords, tls: plans.valkey.tls, operator: false });
 }
 
@@ -50,12 +50,12 @@ export function deploy(input: Input, plans: StackPlans): Deployed {
         ready: [],
         users: os.supportsUsers,
         policyPrefix: os.bucketPrefix ?? "stellaops",
-    });
+    }, plans.rotation);
 
     let nats: Pick<Deployed, "nats" | "natsOperator"> = {};
     if (plans.nats && cfg.nats.host) {
         // The server exists; the stack owns the accounts: passwords here, hashes for the operator.
-        const accounts = new NatsExternalAccounts("nats", { plan: plans.nats });
+        const accounts = new NatsExternalAccounts("nats", { plan: plans.nats, rotation: plans.rotation });
         nats = natsConnections(plans.nats, { host: cfg.nats.host, port: cfg.nats.port, passwords: accounts.passwords, tls: cfg.nats.tls, accountsConf: accounts.accountsConf });
     }
     // The dumps run where the operator runs them (npm run render writes the script and a timer).

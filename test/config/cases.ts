@@ -145,4 +145,30 @@ export const CASES: BadCase[] = [
     { name: "an added service using an unknown bucket purpose", config: dev("services", { evidencelocker: { buckets: [{ purpose: "worm" }] } }), expect: [["stellaops:services.evidencelocker.buckets[0].purpose", /expected a bucket purpose/]] },
     { name: "an added service claiming another's schema", config: dev("services", { evidencelocker: { schema: "vuln" } }), expect: [["stellaops:services.evidencelocker.schema", /expected a schema name no other service owns \("vuln" is concelier's\)/]] },
     { name: "an added service with an unknown Valkey pattern", config: dev("services", { evidencelocker: { valkey: ["queues"] } }), expect: [["stellaops:services.evidencelocker.valkey[0]", /expected one of dpop, stream, queue, cache, ratelimit/]] },
+    // Rotation (every profile reads it; ranges and services are the rotation plan's).
+    { name: "a negative rotation epoch", config: dev("rotation", { epoch: -1 }), expect: [["stellaops:rotation.epoch", /expected an integer from 0 to 1000000 \(raise it by one to rotate\), got -1/]] },
+    { name: "a fractional rotation epoch", config: aws("rotation", { epoch: 1.5 }), expect: [["stellaops:rotation.epoch", /expected an integer from 0 to 1000000 .*got 1.5/]] },
+    { name: "a rotation epoch that is not a number", config: external("rotation", { epoch: "x" }), expect: [["stellaops:rotation.epoch", /expected an integer from 0 to 1000000 .*got "x"/]] },
+    { name: "rotation of a misspelt service, with a suggestion", config: airgap("rotation", { services: { scaner: 1 } }), expect: [["stellaops:rotation.services.scaner", /expected a catalog service \(.*scanner.*\) \(did you mean "scanner"\?\), got "scaner"/]] },
+    { name: "rotation of a service added nowhere", config: external("rotation", { services: { evidencelocker: 1 } }), expect: [["stellaops:rotation.services.evidencelocker", /expected a catalog service/]] },
+    { name: "a negative per-service counter", config: dev("rotation", { epoch: 2, services: { scanner: -1 } }), expect: [["stellaops:rotation.services.scanner", /expected an integer from 0 to 1000000/]] },
+    { name: "an unknown rotation key, with a suggestion", config: aws("rotation", { epock: 1 }), expect: [["stellaops:rotation.epock", /unknown key \(did you mean "epoch"\?\)/]] },
+];
+
+/** A config that must be accepted, and the rotation plan it yields (stacks/plans.ts). */
+export interface RotationCase {
+    readonly name: string;
+    readonly config: Record<string, unknown>;
+    readonly rotation: { readonly epoch: number; readonly services: Readonly<Record<string, number>> };
+}
+
+export const ROTATION_ACCEPTED: RotationCase[] = [
+    { name: "no rotation section: generation 0 everywhere", config: DEV, rotation: { epoch: 0, services: {} } },
+    { name: "the documented example (epoch and one service)", config: airgap("rotation", { epoch: 1, services: { scanner: 1 } }), rotation: { epoch: 1, services: { scanner: 1 } } },
+    { name: "an epoch alone", config: aws("rotation", { epoch: 3 }), rotation: { epoch: 3, services: {} } },
+    {
+        name: "a counter on a service added by stellaops:services",
+        config: { ...external("services", { evidencelocker: { schema: "evidence" } }), "stellaops:rotation": { services: { evidencelocker: 2, scheduler: 0 } } },
+        rotation: { epoch: 0, services: { evidencelocker: 2, scheduler: 0 } },
+    },
 ];

@@ -5,8 +5,9 @@
 import * as assert from "assert";
 import { evaluateStack, resources } from "../harness";
 import { parseStackConfig } from "../../stacks/config";
+import { planStack } from "../../stacks/plans";
 import { PROFILE_NAMES } from "../../stacks/profiles";
-import { AIRGAP, AWS, CASES, DEV, EXTERNAL, EXTERNAL_SECRETS } from "./cases";
+import { AIRGAP, AWS, CASES, DEV, EXTERNAL, EXTERNAL_SECRETS, ROTATION_ACCEPTED } from "./cases";
 
 describe("stack config validation", () => {
     it("has a corpus of at least 60 bad configurations over every profile", () => {
@@ -38,6 +39,17 @@ describe("stack config validation", () => {
             assert.ok(ev.resources.length > 50, `${config["stellaops:profile"]}: ${ev.resources.length} resources`);
         }
     });
+
+    for (const c of ROTATION_ACCEPTED) {
+        it(`accepts ${c.name}, planning the rotation once`, async () => {
+            const secrets = Object.keys(c.config).filter((k) => EXTERNAL_SECRETS.includes(k));
+            const raw = Object.fromEntries(Object.entries(c.config).filter(([k]) => !secrets.includes(k)).map(([k, v]) => [k.slice("stellaops:".length), v]));
+            const plans = planStack(parseStackConfig(raw, new Set(secrets.map((k) => k.slice("stellaops:".length))) as never));
+            assert.deepStrictEqual(plans.rotation, c.rotation);
+            const ev = await evaluateStack("validation", { bare: true, overrides: c.config, secretOverrides: secrets });
+            assert.ok(ev.resources.length > 50, `${ev.resources.length} resources`);
+        });
+    }
 
     it("types what a profile requires: the external host is a string once parsed", () => {
         const ext = parseStackConfig(

@@ -91,7 +91,7 @@ function deployBackups({ input, plans, namespace, on }: K8sContext, pg: ReturnTy
 function deployNats({ input, plans, namespace, clients, on }: K8sContext): Pick<Deployed, "nats" | "natsOperator"> {
     if (!plans.nats) return {};
     const cfg = input.config;
-    const args = { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass: cfg.kubernetes.storageClass, plan: plans.nats, tls: tlsPair(input.secrets, "nats", cfg.nats.tls), clients };
+    const args = { namespace, image: cfg.images.nats, storageSize: cfg.nats.storageSize, storageClass: cfg.kubernetes.storageClass, plan: plans.nats, tls: tlsPair(input.secrets, "nats", cfg.nats.tls), clients, rotation: plans.rotation };
     const n = plans.nats.cluster ? new NatsCluster("nats", args, on) : new NatsStatefulSet("nats", args, on);
     return natsConnections(plans.nats, { host: n.host, port: n.port, passwords: n.passwords, tls: cfg.nats.tls });
 }
@@ -105,7 +105,7 @@ function deployValkey({ input, plans, namespace, clients, on }: K8sContext) {
         const ha = new ValkeyHaStatefulSets("valkey", { ...common, plan, requireZoneSpread: cfg.kubernetes.zoneSpread === "required" }, on);
         return valkeyConnections(plan, { reach: { sentinels: ha.sentinels, masters: ha.masters }, passwords: ha.passwords, tls: plan.tls, operator: true });
     }
-    const vk = new ValkeyStatefulSets("valkey", { ...common, plan, tls: tlsPair(secrets, "valkey", plan.tls) }, on);
+    const vk = new ValkeyStatefulSets("valkey", { ...common, plan, tls: tlsPair(secrets, "valkey", plan.tls), rotation: plans.rotation }, on);
     return valkeyConnections(plan, { reach: { endpoints: vk.endpoints }, passwords: vk.passwords, tls: plan.tls, operator: true });
 }
 

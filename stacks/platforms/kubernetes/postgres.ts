@@ -90,7 +90,7 @@ export function kubernetesPostgres(ctx: K8sContext, archive?: ArchiveTarget): Ku
             sslMode: srv.endpoint.sslMode,
             ready: srv.ready,
             ...(srv.endpoint.migratorEndpoint && { migratorEndpoint: srv.endpoint.migratorEndpoint }),
-        });
+        }, plans.rotation);
         if (plans.cnpg && srv.poolerAuthPassword) {
             new CnpgPoolerAuth("postgres-pooler-login", { plan: plans.cnpg, access: plans.postgres, database: access.schemas.database, password: srv.poolerAuthPassword }, { providers: [access.provider] });
         }
@@ -109,7 +109,7 @@ export function kubernetesPostgres(ctx: K8sContext, archive?: ArchiveTarget): Ku
     ];
     const job = new PostgresBootstrapJob(
         "postgres-bootstrap",
-        { plan: plans.postgres, namespace: ctx.namespace, image: cfg.images.postgres, server: srv.endpoint, admin: { user: "postgres", password: srv.superuserPassword }, podLabel: cfg.kubernetes.clientPodLabel, ready: srv.ready, extraSql },
+        { plan: plans.postgres, namespace: ctx.namespace, image: cfg.images.postgres, server: srv.endpoint, admin: { user: "postgres", password: srv.superuserPassword }, podLabel: cfg.kubernetes.clientPodLabel, ready: srv.ready, extraSql, rotation: plans.rotation },
         on,
     );
     return { ...postgresConnections(plans.postgres, job, srv.endpoint), ...(backupPassword && { backupPassword }), ...at };

@@ -62,7 +62,7 @@ export function kubernetesStorage(ctx: K8sContext): KubernetesStorage {
             ready,
             users: true,
             policyPrefix: namePrefix,
-        });
+        }, plans.rotation);
         const ids = backup && new BackupStorage("backup-storage", { plan: backup, backend: "s3compatible", users: true, namePrefix, ...(plans.cnpg && { archiverPrefix: ARCHIVE_PREFIX }) }, { providers: [store.s3, store.admin!] });
         return { services: store.services, serviceUrl, podLabels, ...(ids && { backup: ids }) };
     }
@@ -88,6 +88,7 @@ export function kubernetesStorage(ctx: K8sContext): KubernetesStorage {
             podLabel: k.clientPodLabel,
             ready,
             ...(backup && { extraBuckets: [backup.bucket], extraIdentities }),
+            rotation: plans.rotation,
         },
         on,
     );
