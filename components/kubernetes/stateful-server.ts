@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "./pod-security";
+import { mountedFiles } from "./mounted-files";
 import type { ClientSelector } from "../types";
 
 export const STATEFUL_SERVER_TYPE = "stellaops:kubernetes:StatefulServer";
@@ -64,13 +65,8 @@ export class StatefulServer extends pulumi.ComponentResource {
 
         (args.configFiles ?? []).forEach((cf, i) => {
             const volName = `config-${i}`;
-            if (cf.secret) {
-                const s = new k8s.core.v1.Secret(`${name}-files-${i}`, { metadata: meta(`files-${i}`), stringData: cf.files }, { parent: this });
-                volumes.push({ name: volName, secret: { secretName: s.metadata.name, defaultMode: 0o440 } });
-            } else {
-                const c = new k8s.core.v1.ConfigMap(`${name}-files-${i}`, { metadata: meta(`files-${i}`), data: cf.files }, { parent: this });
-                volumes.push({ name: volName, configMap: { name: c.metadata.name } });
-            }
+            const f = mountedFiles(`${name}-files-${i}`, { namespace: args.namespace, labels, files: cf.files, secret: cf.secret }, { parent: this });
+            volumes.push(cf.secret ? { name: volName, secret: { secretName: f.metadata.name, defaultMode: 0o440 } } : { name: volName, configMap: { name: f.metadata.name } });
             mounts.push({ name: volName, mountPath: cf.mountPath, readOnly: true });
         });
 
@@ -81,7 +77,7 @@ export class StatefulServer extends pulumi.ComponentResource {
 
         const env: k8s.types.input.core.v1.EnvVar[] = Object.entries(args.env ?? {}).map(([k, v]) => ({ name: k, value: v }));
         if (args.secretEnv && Object.keys(args.secretEnv).length > 0) {
-            const s = new k8s.core.v1.Secret(`${name}-env`, { metadata: meta("env"), stringData: args.secretEnv }, { parent: this });
+            const s = mountedFiles(`${name}-env`, { namespace: args.namespace, labels, files: args.secretEnv, secret: true }, { parent: this });
             for (const k of Object.keys(args.secretEnv)) env.push({ name: k, valueFrom: { secretKeyRef: { name: s.metadata.name, key: k } } });
         }
 

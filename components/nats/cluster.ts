@@ -7,6 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { mountedFiles } from "../kubernetes/mounted-files";
 import { QUIET_POD, RETAIN_CLAIMS, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
 import { NatsCredentials, natsRevision } from "./credentials";
 import { NatsKubernetesArgs, NATS_POD_COMMAND, natsGoMemLimit, natsPodFiles, natsPodResources } from "./kubernetes-pod";
@@ -51,7 +52,7 @@ export class NatsCluster extends pulumi.ComponentResource {
         const volumes: k8s.types.input.core.v1.Volume[] = [];
         const mounts: k8s.types.input.core.v1.VolumeMount[] = [{ name: "data", mountPath: layout.storeDir! }];
         natsPodFiles(args, layout, this.credentials.bcryptHashes).forEach((f, i) => {
-            const secret = new k8s.core.v1.Secret(`${name}-files-${i}`, { metadata: meta(`${NATS_CLUSTER_NAMES.app}-files-${i}`), stringData: f.files }, child);
+            const secret = mountedFiles(`${name}-files-${i}`, { namespace, labels, files: f.files, secret: true }, child);
             volumes.push({ name: `config-${i}`, secret: { secretName: secret.metadata.name, defaultMode: 0o440 } });
             mounts.push({ name: `config-${i}`, mountPath: f.mountPath, readOnly: true });
         });

@@ -15,6 +15,7 @@ import type { ValkeyHaPlan } from "./ha-plan";
 import { Labels, ingress, podEnv, probes, restrictedSecurity, spread } from "./ha-pods";
 import { HA_SECRETS_DIR, REPLICATION_AUTH_FILE, SENTINEL_PORT, renderHaMemberConf, renderReplicationAuth, renderSentinelConf } from "./ha-render";
 import { memberStartScript, sentinelStartScript } from "./ha-scripts";
+import { mountedFiles } from "../kubernetes/mounted-files";
 import { memoryFor } from "./kubernetes";
 import type { InstanceKey, InstancePlan } from "./plan";
 import { CONTAINER_SETTINGS, PROBE_PASSWORD_ENV, aclfileName, probeCommand, renderAclUsers } from "./render";
@@ -72,12 +73,12 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
         const members = plan.instances.map((instance, idx) => {
             const base = `${name}-${instance.key}`;
             const settings = { ...CONTAINER_SETTINGS, aclDir: HA_SECRETS_DIR, replicationAuth: `${HA_SECRETS_DIR}/${REPLICATION_AUTH_FILE}` };
-            const secret = this.secret(`${base}-secrets`, `${instance.name}-secrets`, {
+            const secret = this.files(`${base}-secrets`, PART_OF, {
                 [aclfileName(instance)]: aclFile(instance, this.passwords),
                 [REPLICATION_AUTH_FILE]: this.passwords[plan.ha.replicationUser].apply((pw) => renderReplicationAuth(plan, pw)),
-            });
+            }, true);
             const script = memberStartScript({ ...names, members: instance.name }, plan.ha.masters[idx].masterName, "/etc/valkey/valkey.conf");
-            const config = new k8s.core.v1.ConfigMap(`${base}-config`, { metadata: this.meta(`${instance.name}-config`, memberLabels[idx]), data: { "valkey.conf": renderHaMemberConf(plan, instance, settings), "start.sh": script } }, { parent: this });
+            const config = this.files(`${base}-config`, memberLabels[idx], { "valkey.conf": renderHaMemberConf(plan, instance, settings), "start.sh": script }, false);
             const sts = this.statefulSet(base, instance.name, memberLabels[idx], plan.ha.members, {
                 port: settings.port,
                 script: "/etc/valkey/start.sh",
@@ -98,9 +99,9 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
         const template = pulumi.all([ns, this.passwords[plan.ha.sentinelUser]]).apply(([n, pw]) =>
             renderSentinelConf(plan.ha, plan.instances.map((i) => ({ masterName: i.name, host: `${i.name}-0.${i.name}.${n}.svc.cluster.local`, port: CONTAINER_SETTINGS.port })), { port: SENTINEL_PORT, bind: CONTAINER_SETTINGS.bind, dir: "/data", aclfile: "/etc/valkey-sentinel/users-sentinel.acl" }, pw),
         );
-        const files = this.secret(`${base}-files`, `${SENTINEL_NAME}-files`, { "sentinel.conf": template, "users-sentinel.acl": hashes.apply((h) => renderAclUsers(plan.ha.sentinelAcl, h)) });
+        const files = this.files(`${base}-files`, PART_OF, { "sentinel.conf": template, "users-sentinel.acl": hashes.apply((h) => renderAclUsers(plan.ha.sentinelAcl, h)) }, true);
         const script = sentinelStartScript(names, plan.ha.masters.map((m) => m.masterName), plan.ha.quorum, "/etc/valkey-sentinel/sentinel.conf", "/data/sentinel.conf");
-        const config = new k8s.core.v1.ConfigMap(`${base}-config`, { metadata: this.meta(`${SENTINEL_NAME}-config`, sentinelLabels), data: { "start.sh": script } }, { parent: this });
+        const config = this.files(`${base}-config`, sentinelLabels, { "start.sh": script }, false);
         const sentinelSet = this.statefulSet(base, SENTINEL_NAME, sentinelLabels, plan.ha.sentinels, {
             port: SENTINEL_PORT,
             script: "/etc/valkey-sentinel-start/start.sh",
@@ -123,9 +124,9 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
         return { name: physical, namespace: this.args.namespace, labels: { ...labels } };
     }
 
-    private secret(name: string, physical: string, data: Record<string, pulumi.Input<string>>): k8s.core.v1.Secret {
-        // Every value is a secret Output already (passwords, hashes, files built from them).
-        return new k8s.core.v1.Secret(name, { metadata: this.meta(physical, PART_OF), stringData: data }, { parent: this });
+    /** Mounted files, auto-named (components/kubernetes/mounted-files.ts); secret values are secret Outputs already. */
+    private files(name: string, labels: Labels, files: Record<string, pulumi.Input<string>>, secret: boolean) {
+        return mountedFiles(name, { namespace: this.args.namespace, labels, files, secret }, { parent: this });
     }
 
     private resources(instance: InstancePlan) {
@@ -143,7 +144,7 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
     ): k8s.apps.v1.StatefulSet {
         const args = this.args;
         const service = new k8s.core.v1.Service(`${base}-headless`, { metadata: this.meta(app, labels), spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: { ...labels }, ports: [{ name: "valkey", port: s.port, targetPort: s.port }] } }, { parent: this });
-        const envSecret = this.secret(`${base}-env`, `${app}-env`, { [PROBE_PASSWORD_ENV]: this.passwords[args.plan.probe] });
+        const envSecret = this.files(`${base}-env`, PART_OF, { [PROBE_PASSWORD_ENV]: this.passwords[args.plan.probe] }, true);
         const security = restrictedSecurity();
         const sts = new k8s.apps.v1.StatefulSet(
             `${base}-statefulset`,

@@ -54,9 +54,13 @@ for (const stack of STACKS) {
 
         it("names every child after its parent", () => assertChildNamesPrefixed(ev.resources));
 
-        it("has no NATS resource, output or setting unless enabled", function () {
-            if (readStackFile(stack).config["stellaops:nats"]?.includes('"enabled":true')) this.skip();
+        it("has NATS resources, outputs and settings exactly when enabled", () => {
+            const enabled = readStackFile(stack).config["stellaops:nats"]?.includes('"enabled":true') === true;
             const nats = ev.resources.filter((r) => /nats/i.test(`${r.type} ${r.name}`) || strings(r.inputs).some((s) => /nats/i.test(s)));
+            if (enabled) {
+                assert.ok(nats.length > 0 && /nats/i.test(JSON.stringify(ev.shownOutputs)), "NATS servers and connection settings when enabled");
+                return;
+            }
             assert.deepStrictEqual(nats.map((r) => r.name), []);
             assert.ok(!/nats/i.test(JSON.stringify(ev.shownOutputs)), "no NATS output or connection setting");
             for (const [svc, conn] of Object.entries(ev.shownOutputs.services as Record<string, { queueTransport: string }>)) {

@@ -26,6 +26,12 @@ const mockPassword = (resource: string) => `mock-secret-${resource}`;
 const clients = { podLabel: { key: "app.kubernetes.io/part-of", value: "stellaops" }, namespaces: ["stellaops"] };
 const spec = (r: RecordedResource) => r.inputs.spec as any;
 const named = (all: readonly RecordedResource[], type: string, physical: string) => byType(all, type).find((r) => (r.inputs.metadata as any).name === physical)!;
+/** Mounted files are auto-named (components/kubernetes/mounted-files.ts): found by resource name. */
+const mounted = (all: readonly RecordedResource[], type: string, resource: string) => {
+    const r = byType(all, type).find((x) => x.name === resource);
+    assert.ok(r && (r.inputs.metadata as any).name === undefined, `${resource}: auto-named ${type}`);
+    return r;
+};
 
 async function deploy(split = false, requireZoneSpread?: boolean) {
     await resources();
@@ -97,18 +103,18 @@ describe("valkey ha on Kubernetes (ValkeyHaStatefulSets)", () => {
 
     it("keeps secrets secret: aclfiles hashed, replication and Sentinel passwords only in the files Redis reads", async () => {
         const { plan, ha, all } = await deploy();
-        const secretData = (physical: string) => named(all, T.secret, physical);
-        const member = secretData("valkey-secrets");
+        const secretData = (resource: string) => mounted(all, T.secret, resource);
+        const member = secretData("valkey-main-secrets");
         const raw = member.rawInputs.stringData as Record<string, string>;
         assert.ok(member.secretPaths.some((p) => p.startsWith("stringData")));
         const replication = mockPassword(`valkey-password-replication`);
         assert.equal(raw["replication.conf"], `masteruser ${plan.ha.replicationUser}\nmasterauth ${replication}\n`);
         assert.ok(raw["users.acl"].includes(`user ${plan.ha.replicationUser} on #${sha(replication)} `) && !raw["users.acl"].includes(replication));
-        const files = secretData(`${SENTINEL_NAME}-files`).rawInputs.stringData as Record<string, string>;
+        const files = secretData("valkey-sentinel-files").rawInputs.stringData as Record<string, string>;
         assert.match(files["sentinel.conf"], /^sentinel monitor valkey valkey-0\.valkey\.stellaops-deps\.svc\.cluster\.local 6379 2$/m);
         assert.match(files["sentinel.conf"], new RegExp(`^sentinel auth-user valkey ${plan.ha.sentinelUser}$`, "m"));
         for (const s of plan.services) assert.ok(files["users-sentinel.acl"].includes(`user ${s.user} on #${sha(mockPassword(`valkey-password-${s.service}`))} `), s.user);
-        const conf = (named(all, T.configMap, "valkey-config").inputs.data as Record<string, string>)["valkey.conf"];
+        const conf = (mounted(all, T.configMap, "valkey-main-config").inputs.data as Record<string, string>)["valkey.conf"];
         assert.ok(!conf.includes("mock-secret"), "the member conf (a ConfigMap) holds no password: it includes the Secret");
         for (const pw of Object.values(ha.passwords)) assert.ok(await isSecret(pw));
         assert.deepEqual(await Promise.all(ha.sentinels.map((s) => value(s.host))), [0, 1, 2].map((i) => `${SENTINEL_NAME}-${i}.${SENTINEL_NAME}.stellaops-deps.svc.cluster.local`));
@@ -119,7 +125,7 @@ describe("valkey ha on Kubernetes (ValkeyHaStatefulSets)", () => {
         const { all, ha } = await deploy(true);
         assert.deepEqual(byType(all, T.sts).map((s) => (s.inputs.metadata as any).name).sort(), ["valkey-cache", "valkey-coordination", SENTINEL_NAME]);
         assert.deepEqual(ha.masters, { coordination: "valkey-coordination", cache: "valkey-cache" });
-        const conf = (named(all, T.secret, `${SENTINEL_NAME}-files`).rawInputs.stringData as Record<string, string>)["sentinel.conf"];
+        const conf = (mounted(all, T.secret, "valkey-sentinel-files").rawInputs.stringData as Record<string, string>)["sentinel.conf"];
         assert.deepEqual(conf.split("\n").filter((l) => l.startsWith("sentinel monitor")).map((l) => l.split(" ")[2]), ["valkey-coordination", "valkey-cache"]);
     });
 });

@@ -7,13 +7,12 @@
  * scheduled on a kwok node and Ready, and its claim Bound; a NetworkPolicy and a Secret are
  * accepted; then `pulumi up` twice (the second without changes) and `pulumi destroy`.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { waitFor } from "../../test/support/servers";
-import { Cluster, startCluster } from "./cluster";
-import { Project, REPO, locateEngine, summaryLines } from "./engine";
+import { Cluster, locateKubernetes, startCluster } from "./cluster";
+import { Project, locateEngine, summaryLines } from "./engine";
 import { KubeClient, KubeError, KubeObject } from "./kube-client";
 
 const timings: [string, number][] = [];
@@ -26,12 +25,6 @@ async function step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
 }
 function check(ok: unknown, what: string): asserts ok {
     if (!ok) throw new Error(what);
-}
-
-function buildKubernetes(): string {
-    const r = spawnSync(path.join(REPO, "tools/engine/build-kubernetes.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    if (r.status !== 0) throw new Error("tools/engine/build-kubernetes.sh failed");
-    return r.stdout.trim().split("\n").pop()!;
 }
 
 const restricted = (name: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "pod-security.kubernetes.io/enforce": "restricted" } } });
@@ -126,7 +119,7 @@ async function pulumiRun(c: Cluster, engineBin: string, kubeBin: string, work: s
 }
 
 async function main(): Promise<void> {
-    const kubeBin = await step("build-kubernetes.sh", buildKubernetes);
+    const kubeBin = await step("build-kubernetes.sh", locateKubernetes);
     const engineBin = await step("build.sh (engine)", locateEngine);
     console.log(`        kubernetes: ${kubeBin}\n        engine: ${engineBin}`);
     const c = await step("start cluster (etcd, apiserver, controller-manager, scheduler, kwok, 3 nodes)", () => startCluster({ bin: kubeBin }));

@@ -12,9 +12,11 @@
  *   // KUBECONFIG=c.kubeconfig pulumi up ...
  *   await c.stop();
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Proc, freePort, startProcess, tempDir, waitFor } from "../../test/support/servers";
+import { E2eError, REPO } from "./engine";
 import { KubeClient } from "./kube-client";
 import { Pki, kubeconfig, makePki } from "./kube-pki";
 
@@ -48,6 +50,13 @@ export interface Cluster {
 const SERVICE_CIDR = "10.96.0.0/16"; // virtual: nothing here routes or connects to it (no kube-proxy)
 const SERVICE_IP = "10.96.0.1";
 const POD_CIDR = "10.244.0.1/16"; // kwok writes pod IPs from it into pod status; nothing listens
+
+/** Builds (or finds, when cached) the control plane, kwok and the provider; returns their bin dir. */
+export function locateKubernetes(): string {
+    const r = spawnSync(path.join(REPO, "tools/engine/build-kubernetes.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.status !== 0) throw new E2eError(`tools/engine/build-kubernetes.sh failed:\n${r.stderr.trim().split("\n").slice(-30).join("\n")}`);
+    return r.stdout.trim().split("\n").pop()!;
+}
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const bin = (b: string) => path.join(opts.bin, b);

@@ -1,6 +1,6 @@
 /**
  * The e2e's destroy: refused on protected resources with nothing changed, then (after
- * `state unprotect --all`) the retained database, schemas, rows and service roles stay while
+ * `state unprotect --all`) the retained database, schemas, rows and login roles stay while
  * everything else is removed from the servers.
  */
 import type { PostgresPlan } from "../../components/postgres/plan";
@@ -40,10 +40,11 @@ export async function destroy(project: Project, out: Outputs, pg: PgServer, plan
     await project.ok(["state", "unprotect", "--all", "--yes"]);
     show((await step("pulumi destroy (after unprotect)", () => project.ok(["destroy", "--yes", "--skip-preview"]))).stdout);
     const left = await roles();
-    const serviceRoles = plan.services.map((s) => s.role).sort();
+    // Login roles are kept (service roles own the tables; the migrator may be mid-release).
+    const kept = plan.roles.filter((r) => r.login).map((r) => r.name).sort();
     check((await q(`SELECT datname FROM pg_database WHERE datname = $1`, "postgres", [plan.database])).length === 1, `database ${plan.database} kept (retainOnDelete)`);
     check((await schemas()).length === plan.schemas.length && (await rows()) === 1, "the schemas and their rows kept (retainOnDelete)");
-    check(left.join() === serviceRoles.join(), `only the service roles (retainOnDelete) are left; owner, read-only and migrator roles dropped; got ${left.join(",")}`);
+    check(left.join() === kept.join(), `only the login roles (retainOnDelete) are left; owner and read-only roles dropped; got ${left.join(",")}`);
     const owners = await q(`SELECT DISTINCT pg_get_userbyid(nspowner) AS o FROM pg_namespace WHERE nspname = $1`, plan.database, [first.schema]);
     const [revoked] = await q(
         `SELECT (SELECT count(*) FROM pg_default_acl)::int AS defaults, (SELECT count(*) FROM pg_extension WHERE extname = ANY($4))::int AS exts,
@@ -59,5 +60,5 @@ export async function destroy(project: Project, out: Outputs, pg: PgServer, plan
     );
     const users = await aclUsers(vk.port, vk.adminUser, vk.adminPassword);
     check(users.join() === ["default", vk.adminUser].sort().join(), `Valkey service users deleted, got ${users.join(",")}`);
-    console.log(`        kept: database ${plan.database}, ${plan.schemas.length} schemas with rows (${first.schema} now owned by ${owners[0]?.o}), ${left.length} service roles (no CONNECT/USAGE left); dropped: owner, read-only and migrator roles, grants, default privileges, extensions; Valkey users left: ${users.join(", ")}`);
+    console.log(`        kept: database ${plan.database}, ${plan.schemas.length} schemas with rows (${first.schema} now owned by ${owners[0]?.o}), ${left.length} login roles (no CONNECT/USAGE left); dropped: owner and read-only roles, grants, default privileges, extensions; Valkey users left: ${users.join(", ")}`);
 }

@@ -46,8 +46,11 @@ export class Project {
     readonly backend: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    /** `program` is the project's `main:` (default: tools/e2e/program.ts, the stellaops program). */
-    constructor(readonly bin: string, work: string, program = PROGRAM) {
+    /**
+     * `program` is the project's `main:` (default: tools/e2e/program.ts, the stellaops program);
+     * `env` is added to the CLI's environment (e.g. KUBECONFIG).
+     */
+    constructor(readonly bin: string, work: string, program = PROGRAM, env: NodeJS.ProcessEnv = {}) {
         this.dir = path.join(work, "project");
         this.backend = path.join(work, "state");
         fs.mkdirSync(this.dir, { recursive: true });
@@ -87,6 +90,7 @@ export class Project {
             // ./tsconfig.json in main's directory (tools/e2e: none) and ts-node type-checks.
             PULUMI_NODEJS_TSCONFIG_PATH: path.join(REPO, "tsconfig.pulumi.json"),
             NO_COLOR: "1",
+            ...env,
         };
     }
 
@@ -130,13 +134,18 @@ export class Project {
     async init(plain: Record<string, string | number>, secrets: Record<string, string>, plugins: readonly ProviderPlugin[] = this.enginePlugins()): Promise<void> {
         for (const p of plugins) await this.ok(["plugin", "install", "resource", p.name, p.version, "--file", p.file]);
         await this.ok(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-        await this.ok(["config", "set-all", "--path", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
+        if (Object.keys(plain).length > 0) await this.ok(["config", "set-all", "--path", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
         // Secrets through stdin: never on a command line.
         for (const [k, v] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", k], v);
     }
 
     private enginePlugins(): ProviderPlugin[] {
         return [["postgresql", "3.18.0"], ["random", "4.21.1"]].map(([name, version]) => ({ name, version, file: path.join(this.bin, `pulumi-resource-${name}`) }));
+    }
+
+    /** The stack's settings file (Pulumi.<stack>.yaml) in the project dir. */
+    get stackFile(): string {
+        return path.join(this.dir, `Pulumi.${STACK}.yaml`);
     }
 
     /** Every file of the local backend (state, backups, history), for the plaintext check. */

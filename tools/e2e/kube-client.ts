@@ -16,6 +16,11 @@ export interface KubeObject {
     readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly uid?: string };
     readonly spec?: any;
     readonly status?: any;
+    /** Secrets' and ConfigMaps' payload. */
+    readonly data?: Record<string, string>;
+    /** Events' fields. */
+    readonly reason?: string;
+    readonly message?: string;
 }
 
 export class KubeError extends Error {

@@ -37,8 +37,19 @@ const COMPUTED: Record<string, Computed> = {
     "docker:index/volume:Volume": (a) => ({ name: a.inputs.name ?? a.name }),
 };
 
+/**
+ * The Kubernetes provider names an object without `metadata.name` `<resource name>-<8 chars>`
+ * (components/kubernetes/mounted-files.ts relies on it); mocked with a fixed suffix so plans
+ * show the reference and stay stable.
+ */
+function k8sAutoName(args: MockResourceArgs): State {
+    const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
+    if (!args.type.startsWith("kubernetes:") || !metadata || metadata.name !== undefined) return {};
+    return { metadata: { ...metadata, name: `${args.name}-auto0000` } };
+}
+
 export function mockResourceState(args: MockResourceArgs): { id: string; state: State } {
-    const computed = COMPUTED[args.type]?.(args) ?? {};
+    const computed = { ...k8sAutoName(args), ...(COMPUTED[args.type]?.(args) ?? {}) };
     const id = (computed.id as string | undefined) ?? `${args.name}-id`;
     return { id, state: { ...args.inputs, ...computed } };
 }

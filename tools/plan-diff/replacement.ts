@@ -28,6 +28,7 @@ export interface ReplaceRule {
 }
 
 const K8S_NAME = ["metadata.name", "metadata.namespace"];
+const MOUNTED_EFFECT = "auto-named: created under a new name, the pods mounting it restart onto it, then the old one is deleted; a fixed name is deleted first (pods read it at their next start)";
 const S3_CONFIG: ReplaceRule = { replace: ["bucket", "expectedBucketOwner"] };
 const NAMED: ReplaceRule = { replace: ["name", "namePrefix"] };
 
@@ -73,8 +74,9 @@ export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
     "kubernetes:postgresql.cnpg.io/v1:ImageCatalog": { replace: K8S_NAME },
     "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup": { replace: K8S_NAME },
     "kubernetes:barmancloud.cnpg.io/v1:ObjectStore": { replace: K8S_NAME },
-    "kubernetes:core/v1:ConfigMap": { replace: [...K8S_NAME, "data", "binaryData"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
-    "kubernetes:core/v1:Secret": { replace: [...K8S_NAME, "data", "stringData", "type"], effect: "deleted, then created under the same name; pods read it again only when they restart" },
+    // Mounted files are auto-named (components/kubernetes/mounted-files.ts): the new one is created first and the pods roll onto it.
+    "kubernetes:core/v1:ConfigMap": { replace: [...K8S_NAME, "data", "binaryData"], effect: MOUNTED_EFFECT },
+    "kubernetes:core/v1:Secret": { replace: [...K8S_NAME, "data", "stringData", "type"], effect: MOUNTED_EFFECT },
     "kubernetes:core/v1:Service": { replace: [...K8S_NAME, "spec.clusterIP"] },
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": { replace: K8S_NAME },
     // AWS.
