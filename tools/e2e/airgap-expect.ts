@@ -8,19 +8,23 @@
 import { evaluateStack, readStackFile } from "../offline/evaluate";
 import type { RecordedResource } from "../offline/recorder";
 
+/** One volume claim template of a StatefulSet: `replicas` claims of this class and size. */
 export interface Claim {
     readonly statefulSet: string;
+    readonly template: string;
     readonly storageClass: string;
     readonly size: string;
     readonly replicas: number;
 }
 
 export interface Expectations {
-    /** `type::name` of every resource the program registers (components and the explicit provider included). */
+    /** `type::name` of every resource the program registers or reads (components and the explicit provider included). */
     readonly resources: readonly string[];
     /** Protected resources by name. */
     readonly protectedNames: readonly string[];
-    /** Per StatefulSet: the claim template's class and size and the replica count. */
+    /** StatefulSets the program creates. */
+    readonly statefulSets: number;
+    /** Per StatefulSet and claim template: class, size and replica count. */
     readonly claims: readonly Claim[];
     /** Names of the resources whose inputs differ after `change` (custom resources only). */
     readonly changed: readonly string[];
@@ -41,9 +45,11 @@ export async function expectations(stack: string, change: Record<string, unknown
     if ([...before.keys()].sort().join() !== [...after.keys()].sort().join()) throw new Error(`the change ${JSON.stringify(change)} adds or removes resources; the e2e expects updates only`);
     const differs = [...after.values()].filter((r) => r.custom && JSON.stringify(r.rawInputs) !== JSON.stringify(before.get(key(r.type, r.name))!.rawInputs));
     return {
-        resources: [...before.keys()].sort(),
+        // Objects the program reads (`.get`, e.g. the CRDs it checks for) are in the state too.
+        resources: [...before.keys(), ...base.reads.map((r) => key(r.type, r.name))].sort(),
         protectedNames: base.resources.filter((r) => r.protect).map((r) => r.name).sort(),
-        claims: base.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").map(claimOf),
+        statefulSets: base.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").length,
+        claims: base.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").flatMap(claimsOf),
         changed: differs.map((r) => r.name).sort(),
         retained: base.resources.filter((r) => r.custom && r.retainOnDelete).map((r) => key(r.type, r.name)).sort(),
         secrets: base.resources.filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => {
@@ -53,11 +59,9 @@ export async function expectations(stack: string, change: Record<string, unknown
     };
 }
 
-function claimOf(r: RecordedResource): Claim {
-    const spec = r.inputs.spec as { replicas: number; volumeClaimTemplates?: { spec: { storageClassName: string; resources: { requests: { storage: string } } } }[] };
-    const t = spec.volumeClaimTemplates ?? [];
-    if (t.length !== 1) throw new Error(`${r.name}: expected one volume claim template, got ${t.length}`);
-    return { statefulSet: r.name, storageClass: t[0].spec.storageClassName, size: t[0].spec.resources.requests.storage, replicas: spec.replicas };
+function claimsOf(r: RecordedResource): Claim[] {
+    const spec = r.inputs.spec as { replicas: number; volumeClaimTemplates?: { metadata: { name: string }; spec: { storageClassName: string; resources: { requests: { storage: string } } } }[] };
+    return (spec.volumeClaimTemplates ?? []).map((t) => ({ statefulSet: r.name, template: t.metadata.name, storageClass: t.spec.storageClassName, size: t.spec.resources.requests.storage, replicas: spec.replicas }));
 }
 
 /** The stack file's value of a config key as JSON (objects are stored as JSON strings). */

@@ -82,6 +82,12 @@ export class KubeClient {
         return r.body as T;
     }
 
+    /** JSON merge patch (e.g. of a `/status` subresource). */
+    async patch(path: string, patch: unknown): Promise<void> {
+        const r = await this.request("PATCH", path, patch, "application/merge-patch+json");
+        if (r.status !== 200) throw new KubeError(r, `PATCH ${path}`);
+    }
+
     async delete(path: string): Promise<void> {
         const r = await this.request("DELETE", path);
         if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw new KubeError(r, `DELETE ${path}`);

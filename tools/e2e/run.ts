@@ -3,11 +3,11 @@
  * Valkey access against servers started here, once per PostgreSQL version the layer deploys
  * (test/support/postgres.ts PG_VERSIONS) and per admin: a superuser, and a managed-service admin
  * (LOGIN CREATEROLE CREATEDB, provider `superuser: false`, `postgres.adminIsSuperuser: false`).
- * Then the airgap profile's stack file through the upstream Kubernetes provider against a local
- * control plane with kwok nodes (airgap.ts).
+ * Then the airgap profile's stack files (single and ha topology) through the upstream Kubernetes
+ * provider against a local control plane with kwok nodes (airgap.ts).
  * Exits non-zero on the first failed assertion. A missing Go toolchain or server binary fails
  * under CI=true and skips otherwise. `E2E_ADMIN=managed`, `STELLAOPS_PG_VERSIONS=17` and
- * `E2E_ONLY=external|airgap` narrow it locally.
+ * `E2E_ONLY=external|airgap|airgap-ha` narrow it locally (airgap runs both topologies).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -18,7 +18,7 @@ import { planStack } from "../../stacks/plans";
 import { ADMIN_KINDS, AdminKind, PgServer, PgVersion, pgVersions } from "../../test/support/postgres";
 import { Outputs, check, compareLiveState, privilegeMatrix, readOnlyRoles, valkeyIsolation } from "./checks";
 import { adoptScenario } from "./adopt";
-import { airgapScenario } from "./airgap";
+import { AIRGAP_STACKS, airgapScenario } from "./airgap";
 import { destroy } from "./destroy";
 import { E2eError, Project, locateEngine } from "./engine";
 import { ValkeyServer, startPg, startValkey } from "./servers";
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
     console.log(`        engine: ${bin}`);
     const admins = ADMIN_KINDS.filter((a) => process.env.CI === "true" || !process.env.E2E_ADMIN || process.env.E2E_ADMIN === a);
     const only = process.env.CI === "true" ? undefined : process.env.E2E_ONLY;
-    if (only !== "airgap") for (const version of pgVersions()) for (const admin of admins) await runScenario(bin, version, admin);
-    if (only !== "external") await airgapScenario(bin);
+    if (!only || only === "external") for (const version of pgVersions()) for (const admin of admins) await runScenario(bin, version, admin);
+    for (const stack of AIRGAP_STACKS) if (!only || only === stack || (only === "airgap" && stack.startsWith("airgap"))) await airgapScenario(bin, stack);
     setScenario("");
     timings.push(["total", Date.now() - total]);
     console.log("\n| step | wall time |\n| --- | --- |");
