@@ -29,13 +29,17 @@ function userGeneration(plan: ValkeyPlan, key: string, rotation?: RotationPlan):
 /**
  * Passwords of every user that logs in, children of `parent` named `${name}-password-<key>`
  * (slot b, from the first rotation on: `${name}-password-<key>-b`). Alphanumeric, 32 characters:
- * safe in URLs and within ElastiCache's 16-128 character rule.
+ * safe in URLs and within ElastiCache's 16-128 character rule. `servicesOnly` rotates the
+ * services' users alone.
  */
-export function rotatedPasswords(name: string, plan: ValkeyPlan, parent: pulumi.Resource, rotation?: RotationPlan): RotatedPasswords {
+export function rotatedPasswords(name: string, plan: ValkeyPlan, parent: pulumi.Resource, rotation?: RotationPlan, servicesOnly = false): RotatedPasswords {
     const passwords: Record<string, pulumi.Output<string>> = {};
     const previous: Record<string, pulumi.Output<string>> = {};
+    const isService = (key: string) => plan.services.some((s) => s.service === key);
     for (const u of plan.passwordUsers) {
-        const pw = slotPasswords(`${name}-password-${u.key}`, userGeneration(plan, u.key, rotation), { parent });
+        // servicesOnly: users the servers use among themselves keep generation 0 (see kubernetes-ha.ts).
+        const generation = servicesOnly && !isService(u.key) ? 0 : userGeneration(plan, u.key, rotation);
+        const pw = slotPasswords(`${name}-password-${u.key}`, generation, { parent });
         passwords[u.name] = pw.current;
         if (pw.previous) previous[u.name] = pw.previous;
     }

@@ -10,7 +10,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClientSelector, InstanceEndpoint } from "../types";
-import { Passwords, aclFile, createPasswords, passwordHashes } from "./credentials";
+import { Passwords, acceptedHashes, aclFile, rotatedPasswords } from "./credentials";
+import type { RotationPlan } from "../rotation";
 import type { ValkeyHaPlan } from "./ha-plan";
 import { Labels, ingress, podEnv, probes, restrictedSecurity, spread } from "./ha-pods";
 import { HA_SECRETS_DIR, REPLICATION_AUTH_FILE, SENTINEL_PORT, renderHaMemberConf, renderReplicationAuth, renderSentinelConf } from "./ha-render";
@@ -41,6 +42,14 @@ export interface ValkeyHaStatefulSetsArgs {
     readonly zoneKey?: string;
     /** Refuse to schedule two members of a set in one zone (needs as many zones as members). @default false */
     readonly requireZoneSpread?: boolean;
+    /**
+     * Rotates the services' users only: members and Sentinels accept the current and the previous
+     * password until the next rotation, and roll onto the new files. The users the servers use
+     * among themselves (replication, Sentinel, probe, operator) are not rotated: members and
+     * Sentinels restart one at a time, and one that restarted with a new replication or
+     * Sentinel password would be refused by those that have not yet.
+     */
+    readonly rotation?: RotationPlan;
 }
 
 const PART_OF = { "app.kubernetes.io/part-of": "stellaops-deps" };
@@ -62,7 +71,9 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
         super(VALKEY_HA_TYPE, name, {}, opts);
         this.args = args;
         const plan = args.plan;
-        this.passwords = createPasswords(name, plan, this);
+        const rotated = rotatedPasswords(name, plan, this, args.rotation, true);
+        this.passwords = rotated.passwords;
+        const previous = rotated.previous;
         const ns = pulumi.output(args.namespace);
         this.sentinels = Array.from({ length: plan.ha.sentinels }, (_, i) => ({ host: pulumi.interpolate`${SENTINEL_NAME}-${i}.${SENTINEL_NAME}.${ns}.svc.cluster.local`, port: SENTINEL_PORT }));
         this.masters = Object.fromEntries(plan.ha.masters.map((m) => [m.instance, m.masterName]));
@@ -74,7 +85,7 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
             const base = `${name}-${instance.key}`;
             const settings = { ...CONTAINER_SETTINGS, aclDir: HA_SECRETS_DIR, replicationAuth: `${HA_SECRETS_DIR}/${REPLICATION_AUTH_FILE}` };
             const secret = this.files(`${base}-secrets`, PART_OF, {
-                [aclfileName(instance)]: aclFile(instance, this.passwords),
+                [aclfileName(instance)]: aclFile(instance, this.passwords, previous),
                 [REPLICATION_AUTH_FILE]: this.passwords[plan.ha.replicationUser].apply((pw) => renderReplicationAuth(plan, pw)),
             }, true);
             const script = memberStartScript({ ...names, members: instance.name }, plan.ha.masters[idx].masterName, "/etc/valkey/valkey.conf");
@@ -95,7 +106,7 @@ export class ValkeyHaStatefulSets extends pulumi.ComponentResource {
         });
 
         const base = `${name}-sentinel`;
-        const hashes = passwordHashes(this.passwords, plan.ha.sentinelAcl.filter((u) => u.kind !== "default").map((u) => u.name));
+        const hashes = acceptedHashes(this.passwords, previous, plan.ha.sentinelAcl.filter((u) => u.kind !== "default").map((u) => u.name));
         const template = pulumi.all([ns, this.passwords[plan.ha.sentinelUser]]).apply(([n, pw]) =>
             renderSentinelConf(plan.ha, plan.instances.map((i) => ({ masterName: i.name, host: `${i.name}-0.${i.name}.${n}.svc.cluster.local`, port: CONTAINER_SETTINGS.port })), { port: SENTINEL_PORT, bind: CONTAINER_SETTINGS.bind, dir: "/data", aclfile: "/etc/valkey-sentinel/users-sentinel.acl" }, pw),
         );

@@ -84,8 +84,9 @@ const STACKS: readonly { readonly stack: string; readonly base: Record<string, u
     { stack: "dev", base: { "stellaops:nats": NATS_ON } },
     { stack: "airgap", base: { "stellaops:nats": NATS_ON } },
     { stack: "airgap", base: { "stellaops:nats": NATS_ON, "stellaops:kubernetes": DIRECT } },
-    // Valkey with Sentinel: replication and Sentinel auth need a coordinated restart; not rotated yet (docs/operations.md).
-    { stack: "airgap-ha", base: {}, unrotated: /^(services\.[a-z0-9]+\.valkey|valkeyOperator)\./ },
+    // Valkey with Sentinel: the services' users rotate; the users the servers share (replication,
+    // Sentinel, probe, operator) do not: members restart one at a time (components/valkey/kubernetes-ha.ts).
+    { stack: "airgap-ha", base: {}, unrotated: /^valkeyOperator\./ },
     { stack: "aws", base: {} },
     { stack: "external", base: { "stellaops:nats": { ...NATS_ON, host: "nats.internal" } } },
 ];

@@ -11,6 +11,7 @@ import { planValkeyHa } from "../../components/valkey/ha-plan";
 import { SENTINEL_NAME, VALKEY_HA_TYPE, ValkeyHaStatefulSets } from "../../components/valkey/kubernetes-ha";
 import { RecordedResource, assertChildNamesPrefixed, byType, isSecret, resetResources, resources, value } from "../harness";
 import { testPlan } from "./support";
+import type { RotationPlan } from "../../components/rotation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const T = {
@@ -33,12 +34,12 @@ const mounted = (all: readonly RecordedResource[], type: string, resource: strin
     return r;
 };
 
-async function deploy(split = false, requireZoneSpread?: boolean) {
+async function deploy(split = false, requireZoneSpread?: boolean, rotation?: RotationPlan) {
     await resources();
     resetResources();
     const plan = planValkeyHa(testPlan({ split }), { replicas: 2 });
     const provider = new k8s.Provider("k8s", {});
-    const ha = new ValkeyHaStatefulSets("valkey", { plan, namespace: "stellaops-deps", image: `registry.internal/valkey/valkey@sha256:${"a".repeat(64)}`, storageSize: "16Gi", storageClass: "fast", clients, requireZoneSpread }, { providers: [provider] });
+    const ha = new ValkeyHaStatefulSets("valkey", { plan, namespace: "stellaops-deps", image: `registry.internal/valkey/valkey@sha256:${"a".repeat(64)}`, storageSize: "16Gi", storageClass: "fast", clients, requireZoneSpread, rotation }, { providers: [provider] });
     const all = (await resources()).filter((r) => r.type !== "pulumi:providers:kubernetes");
     return { plan, ha, all };
 }
@@ -127,5 +128,21 @@ describe("valkey ha on Kubernetes (ValkeyHaStatefulSets)", () => {
         assert.deepEqual(ha.masters, { coordination: "valkey-coordination", cache: "valkey-cache" });
         const conf = (mounted(all, T.secret, "valkey-sentinel-files").rawInputs.stringData as Record<string, string>)["sentinel.conf"];
         assert.deepEqual(conf.split("\n").filter((l) => l.startsWith("sentinel monitor")).map((l) => l.split(" ")[2]), ["valkey-coordination", "valkey-cache"]);
+    });
+    it("rotates the services' users only: members and Sentinels accept the current and the previous password", async () => {
+        const { plan, ha, all } = await deploy(false, undefined, { epoch: 1, services: {} });
+        const acl = (mounted(all, T.secret, "valkey-main-secrets").rawInputs.stringData as Record<string, string>)["users.acl"];
+        const sentinelAcl = (mounted(all, T.secret, "valkey-sentinel-files").rawInputs.stringData as Record<string, string>)["users-sentinel.acl"];
+        const line = (file: string, user: string) => file.split("\n").find((l) => l.startsWith(`user ${user} `))!;
+        for (const s of plan.services) {
+            const [current, previous] = [mockPassword(`valkey-password-${s.service}-b`), mockPassword(`valkey-password-${s.service}`)];
+            assert.equal(await value(ha.passwords[s.user]), current, `${s.user}: slot b is current after the first rotation`);
+            for (const file of [acl, sentinelAcl]) assert.ok(line(file, s.user).includes(`#${sha(current)} #${sha(previous)}`), `${s.user}: both hashes`);
+        }
+        // The users the servers share keep their one password: a member restarted first must still reach the others.
+        const replication = mockPassword("valkey-password-replication");
+        assert.equal(await value(ha.passwords[plan.ha.replicationUser]), replication);
+        assert.equal(line(acl, plan.ha.replicationUser).match(/#[0-9a-f]{64}/g)!.length, 1);
+        assert.ok(!all.some((r) => /replication-b$|sentinel-b$|probe-b$/.test(r.name)), "no second slot for shared users");
     });
 });

@@ -102,7 +102,7 @@ function deployValkey({ input, plans, namespace, clients, on }: K8sContext) {
     const plan = plans.valkey;
     const common = { namespace, image: cfg.images.valkey, storageSize: cfg.valkey.storageSize, storageClass: cfg.kubernetes.storageClass, clients };
     if (isHaPlan(plan)) {
-        const ha = new ValkeyHaStatefulSets("valkey", { ...common, plan, requireZoneSpread: cfg.kubernetes.zoneSpread === "required" }, on);
+        const ha = new ValkeyHaStatefulSets("valkey", { ...common, plan, requireZoneSpread: cfg.kubernetes.zoneSpread === "required", rotation: plans.rotation }, on);
         return valkeyConnections(plan, { reach: { sentinels: ha.sentinels, masters: ha.masters }, passwords: ha.passwords, tls: plan.tls, operator: true });
     }
     const vk = new ValkeyStatefulSets("valkey", { ...common, plan, tls: tlsPair(secrets, "valkey", plan.tls), rotation: plans.rotation }, on);
