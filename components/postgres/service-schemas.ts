@@ -9,7 +9,7 @@ import type { ServiceName } from "../catalog";
 import { generatedPassword } from "../credentials";
 import { generationOf, RotationPlan } from "../rotation";
 import { npgsqlConnectionString, NpgsqlParts, postgresUrl } from "./connection-string";
-import { Limitation, PlannedGrant, PostgresPlan, PostgresPlanOptions, planPostgres } from "./plan";
+import { Limitation, PlannedGrant, PostgresPlan } from "./plan";
 
 export const SERVICE_SCHEMAS_TYPE = "stellaops:postgres:ServiceSchemas";
 
@@ -34,8 +34,8 @@ export interface ServiceSchemasRotation {
     readonly rotation?: RotationPlan;
 }
 
-/** The plan computed once by the caller (stacks/plans.ts), or the options to plan from. */
-export type ServiceSchemasArgs = ServiceSchemasEndpoint & ServiceSchemasRotation & ({ readonly plan: PostgresPlan } | (PostgresPlanOptions & { readonly plan?: undefined }));
+/** The plan computed once by the caller (stacks/plans.ts: planPostgres), like every component's. */
+export type ServiceSchemasArgs = ServiceSchemasEndpoint & ServiceSchemasRotation & { readonly plan: PostgresPlan };
 
 export interface ServiceDatabaseAccess {
     readonly role: string;
@@ -61,7 +61,8 @@ export interface MigratorAccess {
 
 /**
  * @example
- * new ServiceSchemas("postgres-access", { ...plannedOptions, host: rds.host, port: rds.port, sslMode: "require", adminSuperuser: false }, { providers: [pgProvider] });
+ * const plan = planPostgres({ ...options, adminSuperuser: false });
+ * new ServiceSchemas("postgres-access", { plan, host: rds.host, port: rds.port, sslMode: "require" }, { providers: [pgProvider] });
  */
 export class ServiceSchemas extends pulumi.ComponentResource {
     /** Name of the database holding the schemas. */
@@ -77,7 +78,7 @@ export class ServiceSchemas extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceSchemasArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SERVICE_SCHEMAS_TYPE, name, {}, opts);
-        const plan = args.plan !== undefined ? args.plan : planPostgres(args);
+        const plan = args.plan;
         const child = { parent: this };
         // Stateful: dropping the database, a schema or a login role (which owns the service's
         // tables) loses data, so none of them may be deleted or replaced without intent.

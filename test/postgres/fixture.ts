@@ -44,7 +44,7 @@ export interface Logins {
 /** The component under mocks for this server: its outputs and its recorded state. */
 export async function componentFor(port: number, options: PostgresPlanOptions): Promise<Logins> {
     resetResources();
-    const c = new ServiceSchemas("fixture", { ...options, host: "127.0.0.1", port, sslMode: "disable" });
+    const c = new ServiceSchemas("fixture", { plan: planPostgres(options), host: "127.0.0.1", port, sslMode: "disable" });
     await value(c.database);
     const services: Logins["services"] = {};
     for (const [name, s] of Object.entries(c.services)) {

@@ -29,7 +29,7 @@ describe("ServiceSchemas component (mocks)", () => {
 
     before(async () => {
         resetResources();
-        component = new ServiceSchemas("pg", { ...OPTIONS, host: "db.internal", port: 5432, sslMode: "require" });
+        component = new ServiceSchemas("pg", { plan: planPostgres(OPTIONS), host: "db.internal", port: 5432, sslMode: "require" });
         await value(component.database);
         all = await resources();
     });
@@ -132,7 +132,7 @@ describe("ServiceSchemas component (mocks)", () => {
 
     it("does not create the database when told it exists", async () => {
         resetResources();
-        const c = new ServiceSchemas("pg2", { ...OPTIONS, createDatabase: false, host: "h", port: 5432, sslMode: "disable" });
+        const c = new ServiceSchemas("pg2", { plan: planPostgres({ ...OPTIONS, createDatabase: false }), host: "h", port: 5432, sslMode: "disable" });
         assert.strictEqual(await value(c.database), "stellaops");
         assert.strictEqual(byType(await resources(), T.database).length, 0);
     });
