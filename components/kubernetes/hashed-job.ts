@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { QUIET_POD, restrictedContainer, restrictedPod } from "./pod-security";
 
 /** Container requests and limits. */
 export interface JobResources {
@@ -77,4 +78,53 @@ export function hashedJob(name: string, args: HashedJobArgs, opts: pulumi.Custom
         },
         { ...opts, customTimeouts: { create: timeout, update: timeout } },
     );
+}
+
+/** One script run from a mounted ConfigMap, its secret settings from a Secret of the same name. */
+export interface ScriptPodArgs {
+    readonly container: string;
+    readonly image: string;
+    readonly uid: number;
+    /** Name of the ConfigMap (files) and of the Secret (secret settings). */
+    readonly name: string;
+    /** Where the files are mounted, and the script among them. */
+    readonly dir: string;
+    readonly script: string;
+    /** Plain environment; HOME (/tmp) and BOOTSTRAP_DIR are added. */
+    readonly env: Readonly<Record<string, string>>;
+    /** Keys of the Secret, each passed as the environment variable of that name. */
+    readonly secretKeys: readonly string[];
+    readonly resources?: JobResources;
+}
+
+/** The bootstrap Jobs' pod: non-root and read-only, /tmp on a small emptyDir, no token, no capabilities. */
+export function scriptPodSpec(a: ScriptPodArgs) {
+    const env = [
+        ...Object.entries({ ...a.env, HOME: "/tmp", BOOTSTRAP_DIR: a.dir }).map(([name, value]) => ({ name, value })),
+        ...a.secretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.name, key } } })),
+    ];
+    return {
+        restartPolicy: "Never",
+        ...QUIET_POD,
+        securityContext: restrictedPod(a.uid),
+        containers: [
+            {
+                name: a.container,
+                image: a.image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["sh", `${a.dir}/${a.script}`],
+                env,
+                volumeMounts: [
+                    { name: "files", mountPath: a.dir, readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+                resources: a.resources ?? DEFAULT_JOB_RESOURCES,
+                securityContext: restrictedContainer(),
+            },
+        ],
+        volumes: [
+            { name: "files", configMap: { name: a.name, defaultMode: 0o444 } },
+            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        ],
+    };
 }

@@ -15,8 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
 import { generatedPassword, slotName } from "../credentials";
 import { generationOf, RotationPlan, Slot, slots } from "../rotation";
-import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
-import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
+import { hashedJob, JobResources, scriptPodSpec } from "../kubernetes/hashed-job";
 import { BOOTSTRAP_DIR, ExtraIdentity, SCRIPT_FILE, allBuckets, identities, objectStoreFiles } from "./bootstrap-job-script";
 import type { BucketSpec, ObjectStorePlan } from "./plan";
 import type { ServiceCredentials } from "./settings";
@@ -109,7 +108,8 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
 
         const template = pulumi.output(args.endpoint).apply((endpoint) => ({
             metadata: { labels: { ...labels, [args.podLabel.key]: args.podLabel.value } },
-            spec: podSpec(args, prefix, uid, { S3_ENDPOINT: endpoint }, Object.keys(secretData)),
+            // mc from the mirrored image, its config dir on the /tmp emptyDir.
+            spec: scriptPodSpec({ container: "mc", image: args.image, uid, name: prefix, dir: BOOTSTRAP_DIR, script: SCRIPT_FILE, env: { S3_ENDPOINT: endpoint, MC_CONFIG_DIR: "/tmp/.mc" }, secretKeys: Object.keys(secretData), resources: args.resources }),
         }));
         const job = hashedJob(
             `${name}-job`,
@@ -132,36 +132,4 @@ export class ObjectStoreBootstrapJob extends pulumi.ComponentResource {
         this.bucketNames = Object.fromEntries(allBuckets(plan, scriptOptions).map((b) => [b.name, after(b.name)]));
         this.registerOutputs({ credentials: this.credentials, identities: this.identities, bucketNames: this.bucketNames, jobName: this.jobName });
     }
-}
-
-/** The pod: mc from the mirrored image, non-root and read-only, its config dir and /tmp on an emptyDir, no token, no capabilities. */
-function podSpec(args: ObjectStoreBootstrapJobArgs, prefix: string, uid: number, plain: Record<string, string>, secretKeys: readonly string[]) {
-    const env = [
-        ...Object.entries({ ...plain, MC_CONFIG_DIR: "/tmp/.mc", HOME: "/tmp", BOOTSTRAP_DIR }).map(([name, value]) => ({ name, value })),
-        ...secretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: prefix, key } } })),
-    ];
-    return {
-        restartPolicy: "Never",
-        ...QUIET_POD,
-        securityContext: restrictedPod(uid),
-        containers: [
-            {
-                name: "mc",
-                image: args.image,
-                imagePullPolicy: "IfNotPresent",
-                command: ["sh", `${BOOTSTRAP_DIR}/${SCRIPT_FILE}`],
-                env,
-                volumeMounts: [
-                    { name: "files", mountPath: BOOTSTRAP_DIR, readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                ],
-                resources: args.resources ?? DEFAULT_JOB_RESOURCES,
-                securityContext: restrictedContainer(),
-            },
-        ],
-        volumes: [
-            { name: "files", configMap: { name: prefix, defaultMode: 0o444 } },
-            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
-        ],
-    };
 }

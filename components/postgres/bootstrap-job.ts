@@ -13,8 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../catalog";
 import { generatedPassword } from "../credentials";
 import { generationOf, RotationPlan } from "../rotation";
-import { DEFAULT_JOB_RESOURCES, hashedJob, JobResources } from "../kubernetes/hashed-job";
-import { QUIET_POD, restrictedContainer, restrictedPod } from "../kubernetes/pod-security";
+import { hashedJob, JobResources, scriptPodSpec } from "../kubernetes/hashed-job";
 import { BOOTSTRAP_DIR, ExtraSql, SCRIPT_FILE, bootstrapFiles, passwordInputs } from "./bootstrap-job-script";
 import { npgsqlConnectionString, NpgsqlParts, postgresUrl } from "./connection-string";
 import type { Limitation, PostgresPlan } from "./plan";
@@ -102,7 +101,18 @@ export class PostgresBootstrapJob extends pulumi.ComponentResource {
         const at = args.adminEndpoint ?? args.server.migratorEndpoint ?? args.server;
         const template = pulumi.all([at.host, at.port]).apply(([host, port]) => ({
             metadata: { labels: { ...labels, [args.podLabel.key]: args.podLabel.value } },
-            spec: podSpec(args, prefix, { PGHOST: host, PGPORT: String(port), PGUSER: args.admin.user, PGSSLMODE: args.server.sslMode }, Object.keys(secretData)),
+            // psql from the server image.
+            spec: scriptPodSpec({
+                container: "psql",
+                image: args.image,
+                uid: POSTGRES_UID,
+                name: prefix,
+                dir: BOOTSTRAP_DIR,
+                script: SCRIPT_FILE,
+                env: { PGHOST: host, PGPORT: String(port), PGUSER: args.admin.user, PGSSLMODE: args.server.sslMode, PGCONNECT_TIMEOUT: "10" },
+                secretKeys: Object.keys(secretData),
+                resources: args.resources,
+            }),
         }));
         const job = hashedJob(
             `${name}-job`,
@@ -122,37 +132,6 @@ export class PostgresBootstrapJob extends pulumi.ComponentResource {
     }
 }
 
-/** The pod: psql from the server image, non-root and read-only with /tmp on an emptyDir, no token, no capabilities. */
-function podSpec(args: PostgresBootstrapJobArgs, prefix: string, plain: Record<string, string>, secretKeys: readonly string[]) {
-    const env = [
-        ...Object.entries({ ...plain, PGCONNECT_TIMEOUT: "10", HOME: "/tmp", BOOTSTRAP_DIR }).map(([name, value]) => ({ name, value })),
-        ...secretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: prefix, key } } })),
-    ];
-    return {
-        restartPolicy: "Never",
-        ...QUIET_POD,
-        securityContext: restrictedPod(POSTGRES_UID),
-        containers: [
-            {
-                name: "psql",
-                image: args.image,
-                imagePullPolicy: "IfNotPresent",
-                command: ["sh", `${BOOTSTRAP_DIR}/${SCRIPT_FILE}`],
-                env,
-                volumeMounts: [
-                    { name: "files", mountPath: BOOTSTRAP_DIR, readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                ],
-                resources: args.resources ?? DEFAULT_JOB_RESOURCES,
-                securityContext: restrictedContainer(),
-            },
-        ],
-        volumes: [
-            { name: "files", configMap: { name: prefix, defaultMode: 0o444 } },
-            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
-        ],
-    };
-}
 
 /**
  * Per-service access from the plan, as ServiceSchemas builds it (same connection-string
